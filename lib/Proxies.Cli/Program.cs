@@ -1,0 +1,46 @@
+using Proxies.Data;
+using Proxies.Results;
+using Proxies.Runtime;
+using Proxies.Training;
+
+namespace Proxies.Cli;
+
+/// <summary>Entry point: one verb per file, each thin over the library. Exit codes: 0 done, 1 failed, 2 bad input.</summary>
+public static class Program
+{
+    const string Usage = """
+        Proxies: small-scale proxies for large-scale Transformer training instabilities.
+        usage: dotnet run --project lib/Proxies.Cli -c Release -- <verb> [options]
+          train     train one model and record its probes (train --help)
+        """;
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "help") { Console.WriteLine(Usage); return args.Length == 0 ? 2 : 0; }
+        var rest = args[1..];
+        try
+        {
+            return args[0] switch
+            {
+                "train" when rest.Contains("--help") => PrintHelp(TrainVerb.Help),
+                "train" => TrainVerb.Run(rest),
+                _ => throw new UsageException($"unknown verb '{args[0]}'\n{Usage}"),
+            };
+        }
+        catch (UsageException e) { return Refuse(e.Message); }
+        catch (InvalidConfigException e) { return Refuse(e.Message); }
+        catch (DataException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
+        catch (ResultsFileException e) { Console.Error.WriteLine($"error: {e.Message}"); return 1; }
+        catch (TorchLoadException e) { Console.Error.WriteLine($"error: {e.Message}"); return 1; }
+        catch (IOException e) { Console.Error.WriteLine($"error: {e.Message}"); return 1; }
+        catch (UnauthorizedAccessException e) { Console.Error.WriteLine($"error: {e.Message} (is the output folder writable?)"); return 1; }
+    }
+
+    static int PrintHelp(string help) { Console.WriteLine(help); return 0; }
+
+    static int Refuse(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return 2;
+    }
+}

@@ -1,0 +1,44 @@
+using static TorchSharp.torch;
+
+namespace Proxies.Model;
+
+/// <summary>
+/// Attention statistics of one forward pass, one entry per block, kept as tensors so that reading them is
+/// one transfer: the max pre-softmax logit z_ij = ⟨q_i, k_j⟩·scale over batch, heads and causal pairs
+/// (j ≤ i), and, at that pair, ‖q_i‖, ‖k_j‖ and their cosine (App. E.1: which of them grew).
+/// </summary>
+public sealed class AttentionProbe
+{
+    readonly List<Tensor> perBlock = new();
+
+    /// <summary>Logits z = q kᵀ · scale with non-causal pairs set to −∞; q, k: (B, H, T, d_h).</summary>
+    public static Tensor CausalLogits(Tensor q, Tensor k, double scale)
+    {
+        long t = q.shape[^2];
+        var future = ones(t, t, dtype: ScalarType.Bool, device: q.device).triu(1);
+        return matmul(q, k.transpose(-2, -1)).mul(scale).masked_fill(future, double.NegativeInfinity);
+    }
+
+    internal void Record(Tensor q, Tensor k, double scale)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var z = CausalLogits(q, k, scale);                                  // (B, H, T, T)
+        long t = z.shape[^1];
+        var flat = z.flatten();
+        var at = flat.argmax().reshape(1);
+        var qNorm = q.norm(-1).flatten();                                    // (B·H·T)
+        var kNorm = k.norm(-1).flatten();
+        var row = at.div(t, rounding_mode: RoundingMode.floor);             // index of (b, h, i)
+        var col = row.div(t, rounding_mode: RoundingMode.floor) * t + at.remainder(t); // index of (b, h, j)
+        var max = flat.index_select(0, at);
+        var qn = qNorm.index_select(0, row); var kn = kNorm.index_select(0, col);
+        var cos = max / (scale * qn * kn);
+        perBlock.Add(cat(new[] { max, qn, kn, cos }).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Rows per block: max logit, ‖q‖ and ‖k‖ at that pair, cosine. Shape (L, 4).</summary>
+    public Tensor Stacked() => stack(perBlock);
+
+    public int Blocks => perBlock.Count;
+}

@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+
+namespace Proxies.Model;
+
+/// <summary>μParam variants of Wortsman et al. App. E.5 (science.md §1.4).</summary>
+public enum MuParam { Off, Simple, Intermediate, Full }
+
+/// <summary>
+/// The paper's decoder-only Transformer (science.md §1.1). Defaults are the paper's where it states them;
+/// an experiment is a config diff: <c>config with { QkLayerNorm = false }</c>.
+/// </summary>
+public sealed record ModelConfig
+{
+    public int Vocab { get; init; } = 256;
+    public int Width { get; init; } = 64;
+    public int Depth { get; init; } = 2;
+    public int Heads { get; init; } = 2;
+    /// <summary>Width = Heads × HeadDim, as in the paper.</summary>
+    [JsonIgnore]
+    public int HeadDim => Width / Heads;
+    public int SeqLen { get; init; } = 64;
+    public int MlpRatio { get; init; } = 4;
+    /// <summary>LayerNorm on queries and keys, per head, one gain vector of HeadDim shared across heads.</summary>
+    public bool QkLayerNorm { get; init; } = true;
+    public double LnEps { get; init; } = 1e-6;
+    public double RopeBase { get; init; } = 10_000;
+    public MuParam MuParam { get; init; } = MuParam.Off;
+    /// <summary>Width of the μParam base model (the smallest width of the ladder; 256 in the paper).</summary>
+    public int MuParamBaseWidth { get; init; } = 256;
+    /// <summary>Whether μParam treats the untied head as a linear layer (its LR scaled by base/fan_in).
+    /// The paper does not say; true follows "every linear layer".</summary>
+    public bool MuParamScaleHead { get; init; } = true;
+
+    /// <summary>Parameters excluding the embedding and the head: 12·L·d² from the attention (4d²) and MLP (8d²),
+    /// plus the LayerNorm gains (2d per block, 2·d_h for qk-LN, d for the final LN).</summary>
+    [JsonIgnore]
+    public long NonEmbeddingParams =>
+        (long)Depth * ((4L + 2L * MlpRatio) * Width * Width + 2L * Width + (QkLayerNorm ? 2L * HeadDim : 0)) + Width;
+
+    /// <summary>Attention logit scale: 1/√d_h, or 1/d_h under full μParam.</summary>
+    [JsonIgnore]
+    public double AttentionScale => MuParam == MuParam.Full ? 1.0 / HeadDim : 1.0 / Math.Sqrt(HeadDim);
+}

@@ -1,0 +1,34 @@
+using static TorchSharp.torch;
+
+namespace Proxies.Model;
+
+/// <summary>
+/// Rotary position embedding (Su et al. 2021), "rotate-half" form: channel pairs (i, i + d_h/2) are rotated
+/// by angle t·θ_i with θ_i = base^(−2i/d_h), so ⟨R(m)q, R(n)k⟩ depends only on m − n.
+/// </summary>
+public sealed class Rope : IDisposable
+{
+    readonly Tensor cos, sin; // (T, d_h)
+
+    public Rope(int seqLen, int headDim, double ropeBase, Device device)
+    {
+        if (headDim % 2 != 0) throw new ArgumentException($"RoPE needs an even head dimension, got {headDim}");
+        using var scope = NewDisposeScope();
+        var inv = pow(ropeBase, -arange(0, headDim, 2, dtype: float64) / headDim);          // (d_h/2)
+        var angles = outer(arange(seqLen, dtype: float64), inv);                              // (T, d_h/2)
+        var both = cat(new[] { angles, angles }, -1);                                          // (T, d_h)
+        cos = both.cos().to(float32).to(device).MoveToOuterDisposeScope();
+        sin = both.sin().to(float32).to(device).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>x: (..., T, d_h), positions 0..T−1.</summary>
+    public Tensor Apply(Tensor x)
+    {
+        int t = (int)x.shape[^2], half = (int)x.shape[^1] / 2;
+        var c = cos[..t]; var s = sin[..t];
+        var rotated = cat(new[] { -x.narrow(-1, half, half), x.narrow(-1, 0, half) }, -1);
+        return x * c + rotated * s;
+    }
+
+    public void Dispose() { cos.Dispose(); sin.Dispose(); }
+}

@@ -1,0 +1,113 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Proxies.Model;
+
+/// <summary>
+/// The paper's decoder-only Transformer (Wortsman et al. 2023, science.md §1.1), top to bottom in the order
+/// data flows: embedding → L × [pre-LN attention with optional qk-LayerNorm and RoPE, pre-LN GELU MLP] →
+/// final LN → untied head. No biases anywhere; LayerNorms are mean-centred with a gain and no bias.
+/// Weights are stored as (out, in), as nn.Linear does: y = x Wᵀ.
+/// </summary>
+public sealed class Transformer : nn.Module
+{
+    public ModelConfig Config { get; }
+    readonly Parameter embed;            // (V, d)
+    readonly ModuleList<Block> blocks;
+    readonly Parameter ln_f;             // (d)
+    readonly Parameter head;             // (V, d)
+    readonly Rope rope;
+
+    public Transformer(ModelConfig config, Device? device = null, Generator? generator = null) : base("transformer")
+    {
+        Config = config;
+        device ??= CPU;
+        embed = new Parameter(empty(config.Vocab, config.Width));
+        blocks = new ModuleList<Block>(Enumerable.Range(0, config.Depth).Select(_ => new Block(config)).ToArray());
+        ln_f = new Parameter(ones(config.Width));
+        head = new Parameter(empty(config.Vocab, config.Width));
+        RegisterComponents();
+        Initialise(generator);
+        this.to(device);
+        rope = new Rope(config.SeqLen, config.HeadDim, config.RopeBase, device);
+    }
+
+    /// <summary>tokens (B, T) → output logits (B, T, V). When <paramref name="probe"/> is given, each block
+    /// adds its attention statistics to it (computed without gradients).</summary>
+    public Tensor Forward(Tensor tokens, AttentionProbe? probe = null)
+    {
+        var x = embed.index_select(0, tokens.flatten()).view(tokens.shape[0], tokens.shape[1], Config.Width);
+        foreach (var block in blocks) x = block.Forward(x, rope, probe);
+        return F.linear(LayerNorm(x, ln_f, Config.LnEps), head);
+    }
+
+    /// <summary>The untied head (V, d) and input embedding (V, d), for output-logit probes.</summary>
+    public Parameter Head => head;
+    public Parameter Embedding => embed;
+
+    static Tensor LayerNorm(Tensor x, Tensor gain, double eps) => F.layer_norm(x, new[] { x.shape[^1] }, gain, null, eps);
+
+    void Initialise(Generator? generator)
+    {
+        using var _ = no_grad();
+        var c = Config;
+        nn.init.normal_(embed, 0, Init.EmbeddingStd(c.Width), generator);
+        Init.TruncatedNormal(head, Init.HeadStd(c), generator);
+        foreach (var block in blocks) block.Initialise(generator);
+    }
+
+    /// <summary>One pre-LN block: x + Attention(LN(x)), then x + MLP(LN(x)).</summary>
+    public sealed class Block : nn.Module
+    {
+        readonly ModelConfig c;
+        readonly Parameter ln1, ln2;             // (d)
+        readonly Parameter wqkv;                 // (3d, d): queries, keys and values in one GEMM
+        readonly Parameter wo;                   // (d, d)
+        readonly Parameter? q_ln, k_ln;          // (d_h), shared across heads
+        readonly Parameter w1;                   // (4d, d)
+        readonly Parameter w2;                   // (d, 4d)
+
+        public Block(ModelConfig config) : base("block")
+        {
+            c = config;
+            int d = c.Width, hidden = c.MlpRatio * c.Width;
+            ln1 = new Parameter(ones(d)); ln2 = new Parameter(ones(d));
+            wqkv = new Parameter(empty(3 * d, d)); wo = new Parameter(empty(d, d));
+            if (c.QkLayerNorm) { q_ln = new Parameter(ones(c.HeadDim)); k_ln = new Parameter(ones(c.HeadDim)); }
+            w1 = new Parameter(empty(hidden, d)); w2 = new Parameter(empty(d, hidden));
+            RegisterComponents();
+        }
+
+        internal void Initialise(Generator? generator)
+        {
+            foreach (var w in new[] { wqkv, wo, w1, w2 }) Init.TruncatedNormal(w, Init.LinearStd(w.shape[1]), generator);
+            // Full μParam starts attention uniform: zero queries (science.md §1.4).
+            if (c.MuParam == MuParam.Full) wqkv[..c.Width].zero_();
+        }
+
+        public Tensor Forward(Tensor x, Rope rope, AttentionProbe? probe)
+        {
+            x = x + Attention(LayerNorm(x, ln1, c.LnEps), rope, probe);
+            return x + F.linear(F.gelu(F.linear(LayerNorm(x, ln2, c.LnEps), w1), TorchSharp.Modules.GELU.Approximate.tanh), w2);
+        }
+
+        Tensor Attention(Tensor x, Rope rope, AttentionProbe? probe)
+        {
+            long b = x.shape[0], t = x.shape[1];
+            // (B, T, 3d) → three (B, H, T, d_h)
+            var qkv = F.linear(x, wqkv).view(b, t, 3, c.Heads, c.HeadDim).permute(2, 0, 3, 1, 4);
+            Tensor q = qkv[0], k = qkv[1], v = qkv[2];
+            if (q_ln is not null) { q = LayerNorm(q, q_ln, c.LnEps); k = LayerNorm(k, k_ln!, c.LnEps); }
+            q = rope.Apply(q); k = rope.Apply(k);
+            probe?.Record(q, k, c.AttentionScale);
+            // softmax(q kᵀ · scale + causal mask) v, fused. The kernel scales by 1/√d_h itself, so a
+            // different scale (full μParam: 1/d_h) is folded into q.
+            double fold = c.AttentionScale * Math.Sqrt(c.HeadDim);
+            if (fold != 1.0) q = q * fold;
+            var y = F.scaled_dot_product_attention(q, k, v, is_casual: true);
+            return F.linear(y.transpose(1, 2).reshape(b, t, c.Width), wo);
+        }
+    }
+}

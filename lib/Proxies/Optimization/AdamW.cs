@@ -1,0 +1,68 @@
+using static TorchSharp.torch;
+
+namespace Proxies.Optimization;
+
+/// <summary>How weight decay enters the update (science.md §1.4).</summary>
+public enum WeightDecayMode { Independent, Coupled }
+
+/// <summary>
+/// AdamW written out (science.md §1.4). With g the gradient, s_t the schedule factor, η the peak LR (times the
+/// group's μParam multiplier) and bias-corrected moments:
+///   m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,  Δ = (m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + ε)
+///   independent: θ ← θ − s_t·(η·Δ + λ·θ)        coupled (PyTorch's AdamW): θ ← θ − s_t·η·(Δ + λ·θ)
+/// ε is a double, so values down to 1e-15 (the paper's Fig 12) are kept exactly in the fp32 update.
+/// </summary>
+public sealed class AdamW : IDisposable
+{
+    public double Beta1 { get; }
+    public double Beta2 { get; }
+    public double Eps { get; }
+    public double WeightDecay { get; }
+    public WeightDecayMode Mode { get; }
+    public IReadOnlyList<ParameterGroup> Groups { get; }
+    public int StepCount { get; private set; }
+    readonly Tensor[] m, v;
+
+    public AdamW(IReadOnlyList<ParameterGroup> groups, double beta1 = 0.9, double beta2 = 0.95, double eps = 1e-8,
+        double weightDecay = 1e-4, WeightDecayMode mode = WeightDecayMode.Independent)
+    {
+        (Groups, Beta1, Beta2, Eps, WeightDecay, Mode) = (groups, beta1, beta2, eps, weightDecay, mode);
+        m = groups.Select(g => zeros_like(g.Parameter).DetachFromDisposeScope()).ToArray();
+        v = groups.Select(g => zeros_like(g.Parameter).DetachFromDisposeScope()).ToArray();
+    }
+
+    /// <summary>One update. <paramref name="peakLr"/> is η, <paramref name="multiplier"/> is s_t.
+    /// When <paramref name="unscaledUpdates"/> is given, it receives Δ of each group (for update-RMS probes).</summary>
+    public void Step(double peakLr, double multiplier, Tensor[]? unscaledUpdates = null)
+    {
+        StepCount++;
+        double bc1 = 1 - Math.Pow(Beta1, StepCount), bc2 = 1 - Math.Pow(Beta2, StepCount);
+        using var _ = no_grad();
+        for (int i = 0; i < Groups.Count; i++)
+        {
+            var group = Groups[i];
+            var p = group.Parameter;
+            var g = p.grad;
+            if (g is null) continue;
+            m[i].mul_(Beta1).add_(g, alpha: 1 - Beta1);
+            v[i].mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
+            using var scope = NewDisposeScope();
+            var delta = (m[i] / bc1).div_((v[i] / bc2).sqrt_().add_(Eps));
+            double lr = multiplier * peakLr * group.LrMultiplier;
+            if (group.Decays && WeightDecay != 0)
+                p.mul_(1 - (Mode == WeightDecayMode.Independent ? multiplier * WeightDecay : lr * WeightDecay));
+            p.add_(delta, alpha: -lr);
+            if (unscaledUpdates is not null) unscaledUpdates[i] = delta.MoveToOuterDisposeScope();
+        }
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var group in Groups) group.Parameter.grad?.zero_();
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in m.Concat(v)) t.Dispose();
+    }
+}

@@ -1,0 +1,18 @@
+using static TorchSharp.torch;
+
+namespace Proxies.Optimization;
+
+/// <summary>Global gradient-norm clipping (the paper clips at 1), without a host sync: the scale is a tensor.</summary>
+public static class GradientClipping
+{
+    /// <summary>Scales every gradient by min(1, maxNorm / (‖g‖ + 1e-6)); returns ‖g‖ before clipping.</summary>
+    public static Tensor ClipGlobalNorm(IEnumerable<Tensor> parameters, double maxNorm)
+    {
+        using var _ = no_grad();
+        var grads = parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
+        var total = stack(grads.Select(g => g.square().sum()).ToArray()).sum().sqrt();
+        var scale = (maxNorm / (total + 1e-6)).clamp_max(1.0);
+        foreach (var g in grads) g.mul_(scale);
+        return total;
+    }
+}

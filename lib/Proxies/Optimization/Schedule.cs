@@ -1,0 +1,19 @@
+namespace Proxies.Optimization;
+
+/// <summary>
+/// Linear warm-up to the peak LR η, then cosine decay to an absolute minimum LR (science.md §1.1).
+/// Step t counts updates from 0: during warm-up lr_t = η·(t+1)/W; after it, with p = (t−W)/(T−W),
+/// lr_t = min + ½(η − min)(1 + cos πp).
+/// </summary>
+public sealed record Schedule(double PeakLr, int WarmupSteps, int TotalSteps, double MinLr)
+{
+    public double LearningRate(int step)
+    {
+        if (step < WarmupSteps) return PeakLr * (step + 1) / WarmupSteps;
+        double progress = TotalSteps == WarmupSteps ? 1 : (double)(step - WarmupSteps) / (TotalSteps - WarmupSteps);
+        return MinLr + 0.5 * (PeakLr - MinLr) * (1 + Math.Cos(Math.PI * Math.Min(1, progress)));
+    }
+
+    /// <summary>s_t = lr_t / η ∈ [0, 1], the factor that also scales independent weight decay.</summary>
+    public double Multiplier(int step) => LearningRate(step) / PeakLr;
+}

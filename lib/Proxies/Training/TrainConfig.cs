@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Proxies.Model;
+using Proxies.Optimization;
+
+namespace Proxies.Training;
+
+/// <summary>
+/// Everything that defines one training run. Defaults are the paper's optimizer (science.md §1.1) at a size that
+/// trains in seconds on a laptop CPU. A variant is a config diff: <c>config with { ZLoss = 0 }</c>.
+/// </summary>
+public sealed record TrainConfig
+{
+    public ModelConfig Model { get; init; } = new();
+    public int BatchSize { get; init; } = 32;
+    public int Steps { get; init; } = 300;
+    public int WarmupSteps { get; init; } = 30;
+    public double Lr { get; init; } = 1e-2;
+    public double MinLr { get; init; } = 1e-5;
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.95;
+    public double Eps { get; init; } = 1e-8;
+    public double WeightDecay { get; init; } = 1e-4;
+    public WeightDecayMode WdMode { get; init; } = WeightDecayMode.Independent;
+    public double ZLoss { get; init; } = 1e-4;
+    public double ClipNorm { get; init; } = 1.0;
+    public int Seed { get; init; }
+    /// <summary>Text file to train on; null means the shipped Brown corpus.</summary>
+    public string? Data { get; init; }
+    /// <summary>Probes (per-layer RMS, attention and output logits) every k steps; the loss is read then too.</summary>
+    public int ProbeEvery { get; init; } = 1;
+    /// <summary>Held-out loss every k steps (0: only at the start and the end).</summary>
+    public int EvalEvery { get; init; }
+    public int EvalBatches { get; init; } = 8;
+    /// <summary>Name of the experiment the run belongs to (not part of the run's identity).</summary>
+    public string Experiment { get; init; } = "train";
+
+    /// <summary>A stable id from every field that changes the run's numbers (not the experiment's name).</summary>
+    [JsonIgnore]
+    public string RunId
+    {
+        get
+        {
+            var identity = this with { Experiment = "" };
+            var json = JsonSerializer.Serialize(identity, JsonOptions);
+            return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..12].ToLowerInvariant();
+        }
+    }
+
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = false,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    [JsonIgnore]
+    public Schedule Schedule => new(Lr, WarmupSteps, Steps, MinLr);
+}
