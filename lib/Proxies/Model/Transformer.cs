@@ -47,7 +47,7 @@ public sealed class Transformer : nn.Module
     public Parameter Head => head;
     public Parameter Embedding => embed;
 
-    static Tensor LayerNorm(Tensor x, Tensor gain, double eps) => F.layer_norm(x, new[] { x.shape[^1] }, gain, null, eps);
+    internal static Tensor LayerNorm(Tensor x, Tensor gain, double eps) => F.layer_norm(x, new[] { x.shape[^1] }, gain, null, eps);
 
     void Initialise(Generator? generator)
     {

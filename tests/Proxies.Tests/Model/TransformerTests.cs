@@ -21,3 +21,40 @@ public class TransformerTests : TorchTest
         Assert.InRange(stats[0], 0.01, 4.0 + 1e-3);  // |z| ≤ ‖q‖‖k‖/√d_h = √d_h
     }
 }
+
+public class QkLayerNormTests : TorchTest
+{
+    [Fact]
+    public void LayerNormMatchesFloat64ReferencePerHeadWithSharedGain()
+    {
+        // Two heads of d_h = 4 with one gain vector shared by both: y = g ⊙ (x − mean) / √(var + 1e-6).
+        double[][] x = { new[] { 1.0, 2, 3, 10 }, new[] { -5.0, 0, 5, 0 } };
+        double[] g = { 1, 2, 0.5, -1 };
+        var input = tensor(x.SelectMany(r => r.Select(v => (float)v)).ToArray()).reshape(1, 2, 1, 4);
+        var output = Transformer.LayerNorm(input, tensor(g.Select(v => (float)v).ToArray()), 1e-6).data<float>().ToArray();
+        for (int h = 0; h < 2; h++)
+        {
+            double mean = x[h].Average(), variance = x[h].Select(v => (v - mean) * (v - mean)).Average();
+            for (int i = 0; i < 4; i++)
+                Assert.Equal(g[i] * (x[h][i] - mean) / Math.Sqrt(variance + 1e-6), output[h * 4 + i], 4);
+        }
+    }
+
+    [Fact]
+    public void QkLayerNormBoundsTheLogitsWhateverTheWeightScale()
+    {
+        // Scaling the attention weights by 100 multiplies the logits by 10⁴ without qk-LN and leaves them bounded
+        // (|z| ≤ ‖q‖‖k‖/√d_h = √d_h with unit gains) with it: the paper's fix for attention-logit growth.
+        double MaxLogit(bool qkLn)
+        {
+            manual_seed(3);
+            using var model = new Transformer(new ModelConfig { Width = 32, Depth = 1, Heads = 2, SeqLen = 16, QkLayerNorm = qkLn });
+            using (no_grad()) model.named_parameters().First(p => p.name == "blocks.0.wqkv").parameter.mul_(100);
+            var probe = new AttentionProbe();
+            using (no_grad()) model.Forward(randint(0, 256, new long[] { 2, 16 }), probe);
+            return probe.Stacked()[0, 0].item<float>();
+        }
+        Assert.True(MaxLogit(false) > 1000);
+        Assert.InRange(MaxLogit(true), 0, 4.0 + 1e-3);
+    }
+}

@@ -1,0 +1,98 @@
+using Proxies.Cli;
+
+namespace Proxies.Tests.Cli;
+
+/// <summary>The catalogue of refused command lines: each exits 2 before any work, names the flag, writes nothing.</summary>
+public class BadInputTests
+{
+    public static TheoryData<string, string> Catalogue => new()
+    {
+        { "--width 0", "--width" },
+        { "--width abc", "--width" },
+        { "--width 65", "--heads" },                 // 65 not divisible by 2 heads
+        { "--width 64 --heads 3", "--heads" },
+        { "--width 64 --heads 64", "--head-dim" },   // head dim 1 is odd: RoPE needs pairs
+        { "--head-dim 0", "--head-dim" },
+        { "--heads 4 --head-dim 32 --width 64", "--head-dim" },
+        { "--depth 0", "--depth" },
+        { "--depth -3", "--depth" },
+        { "--seq-len 1", "--seq-len" },
+        { "--batch-size 0", "--batch-size" },
+        { "--steps 0", "--steps" },
+        { "--steps 1.5", "--steps" },
+        { "--steps 10 --warmup-steps 20", "--warmup-steps" },
+        { "--warmup-steps -1", "--warmup-steps" },
+        { "--lr 0", "--lr" },
+        { "--lr -1e-3", "--lr" },
+        { "--lr NaN", "--lr" },
+        { "--lr inf", "--lr" },
+        { "--lr 1e-2 --min-lr 0.1", "--min-lr" },
+        { "--eps NaN", "--eps" },
+        { "--eps -1e-8", "--eps" },
+        { "--eps 0", "--eps" },
+        { "--beta2 1", "--beta2" },
+        { "--beta1 -0.1", "--beta1" },
+        { "--z-loss -1", "--z-loss" },
+        { "--weight-decay -0.1", "--weight-decay" },
+        { "--wd-mode sometimes", "--wd-mode" },
+        { "--qk-layernorm maybe", "--qk-layernorm" },
+        { "--mu-param huge", "--mu-param" },
+        { "--clip 0", "--clip" },
+        { "--probe-every 0", "--probe-every" },
+        { "--eval-every -5", "--eval-every" },
+        { "--threads 0", "--threads" },
+        { "--device tpu", "--device" },
+        { "--data /nonexistent/file.txt", "--data" },
+        { "--lernrate 0.1", "--lernrate" },
+        { "--steps", "--steps" },
+        { "--seed 1 --seed 2", "--seed" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Catalogue))]
+    public void RefusedWithExitCode2NamingTheFlagAndNothingWritten(string arguments, string flag)
+    {
+        var outDir = Path.Combine(Path.GetTempPath(), "proxies-bad-" + Guid.NewGuid().ToString("N"));
+        var (code, stderr) = CliRunner.Run(["train", .. arguments.Split(' '), "--out", outDir]);
+        Assert.Equal(2, code);
+        Assert.Contains(flag, stderr);
+        Assert.False(Directory.Exists(outDir), "a refused command must write nothing");
+    }
+
+    [Fact]
+    public void EmptyDataFileIsRefused()
+    {
+        var empty = Path.GetTempFileName();
+        var outDir = Path.Combine(Path.GetTempPath(), "proxies-bad-" + Guid.NewGuid().ToString("N"));
+        var (code, stderr) = CliRunner.Run(["train", "--data", empty, "--out", outDir]);
+        Assert.Equal(2, code);
+        Assert.Contains("empty", stderr);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void UnknownVerbIsRefused()
+    {
+        var (code, stderr) = CliRunner.Run(["trian"]);
+        Assert.Equal(2, code);
+        Assert.Contains("unknown verb", stderr);
+    }
+}
+
+/// <summary>Runs the CLI in-process, capturing standard error.</summary>
+static class CliRunner
+{
+    static readonly object ConsoleGate = new();
+
+    public static (int Code, string Stderr) Run(string[] args)
+    {
+        lock (ConsoleGate)
+        {
+            var saved = Console.Error;
+            var capture = new StringWriter();
+            Console.SetError(capture);
+            try { return (Program.Main(args), capture.ToString()); }
+            finally { Console.SetError(saved); }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using Proxies.Optimization;
+using Parameter = TorchSharp.Modules.Parameter;
+using static TorchSharp.torch;
+
+namespace Proxies.Tests.Optimization;
+
+public class AdamWTests : TorchTest
+{
+    // Two steps on θ = (1, −2) with gradients g1 = (0.5, −1), g2 = (0.1, 0.3); η = 0.1, s = (0.5, 1), λ = 0.01,
+    // β = (0.9, 0.95), ε = 1e-8. Reference computed here in float64, line by line from the formulas.
+    static double[] Reference(WeightDecayMode mode, double lrMultiplier)
+    {
+        double[] theta = { 1, -2 }, m = { 0, 0 }, v = { 0, 0 };
+        double[][] grads = { new[] { 0.5, -1.0 }, new[] { 0.1, 0.3 } };
+        double[] s = { 0.5, 1.0 };
+        const double eta = 0.1, lambda = 0.01, b1 = 0.9, b2 = 0.95, eps = 1e-8;
+        for (int t = 1; t <= 2; t++)
+            for (int i = 0; i < 2; i++)
+            {
+                double g = grads[t - 1][i];
+                m[i] = b1 * m[i] + (1 - b1) * g;
+                v[i] = b2 * v[i] + (1 - b2) * g * g;
+                double delta = m[i] / (1 - Math.Pow(b1, t)) / (Math.Sqrt(v[i] / (1 - Math.Pow(b2, t))) + eps);
+                double st = s[t - 1], lr = eta * lrMultiplier;
+                theta[i] = mode == WeightDecayMode.Independent
+                    ? theta[i] - st * (lr * delta + lambda * theta[i])
+                    : theta[i] - st * lr * (delta + lambda * theta[i]);
+            }
+        return theta;
+    }
+
+    static double[] Run(WeightDecayMode mode, double lrMultiplier, ParameterKind kind = ParameterKind.Linear)
+    {
+        var p = new Parameter(tensor(new float[] { 1, -2 }));
+        var group = new ParameterGroup("w", p, kind, 2, lrMultiplier);
+        using var opt = new AdamW(new[] { group }, 0.9, 0.95, 1e-8, 0.01, mode);
+        float[][] grads = { new[] { 0.5f, -1f }, new[] { 0.1f, 0.3f } };
+        double[] s = { 0.5, 1.0 };
+        for (int t = 0; t < 2; t++)
+        {
+            p.grad = tensor(grads[t]);
+            opt.Step(0.1, s[t]);
+        }
+        return p.data<float>().Select(x => (double)x).ToArray();
+    }
+
+    [Theory]
+    [InlineData(WeightDecayMode.Independent, 1.0)]
+    [InlineData(WeightDecayMode.Coupled, 1.0)]
+    [InlineData(WeightDecayMode.Independent, 0.25)]
+    [InlineData(WeightDecayMode.Coupled, 0.25)]
+    public void TwoStepsMatchFloat64Reference(WeightDecayMode mode, double lrMultiplier)
+    {
+        var expected = Reference(mode, lrMultiplier);
+        var actual = Run(mode, lrMultiplier);
+        Assert.Equal(expected[0], actual[0], 6);
+        Assert.Equal(expected[1], actual[1], 6);
+    }
+
+    [Fact]
+    public void IndependentAndCoupledDecayDifferByTheFactorEta()
+    {
+        // With a zero gradient only decay acts: independent shrinks θ by s·λ, coupled by s·η·λ.
+        foreach (var (mode, factor) in new[] { (WeightDecayMode.Independent, 1 - 0.5 * 0.01), (WeightDecayMode.Coupled, 1 - 0.5 * 0.1 * 0.01) })
+        {
+            var p = new Parameter(tensor(new float[] { 3 }));
+            using var opt = new AdamW(new[] { new ParameterGroup("w", p, ParameterKind.Linear, 1, 1) }, weightDecay: 0.01, mode: mode);
+            p.grad = zeros(1);
+            opt.Step(0.1, 0.5);
+            Assert.Equal(3 * factor, p.data<float>()[0], 6);
+        }
+    }
+
+    [Fact]
+    public void GainsAreNotDecayed()
+    {
+        var p = new Parameter(tensor(new float[] { 3 }));
+        using var opt = new AdamW(new[] { new ParameterGroup("ln", p, ParameterKind.Gain, 1, 1) }, weightDecay: 0.5);
+        p.grad = zeros(1);
+        opt.Step(0.1, 1);
+        Assert.Equal(3f, p.data<float>()[0]);
+    }
+
+    [Fact]
+    public void TinyEpsilonIsHonouredWhenGradientsAreTiny()
+    {
+        // Gradient RMS 1e-12: with ε = 1e-15 the first step is ≈ sign(g)·η; with ε = 1e-6 it collapses to ≈ η·1e-6.
+        foreach (var (eps, expected) in new[] { (1e-15, 0.1 / (1 + 1e-3)), (1e-6, 0.1 * 1e-12 / (1e-12 + 1e-6)) })
+        {
+            var p = new Parameter(zeros(1));
+            using var opt = new AdamW(new[] { new ParameterGroup("w", p, ParameterKind.Linear, 1, 1) }, eps: eps, weightDecay: 0);
+            p.grad = tensor(new float[] { 1e-12f });
+            opt.Step(0.1, 1, new Tensor[1]);
+            Assert.Equal(-expected, p.data<float>()[0], expected * 1e-4);
+        }
+    }
+
+    [Fact]
+    public void ClippingScalesTheGlobalNormToTheLimit()
+    {
+        var a = new Parameter(zeros(2)); var b = new Parameter(zeros(1));
+        a.grad = tensor(new float[] { 3, 0 }); b.grad = tensor(new float[] { 4 });    // global norm 5
+        var norm = GradientClipping.ClipGlobalNorm(new Tensor[] { a, b }, 1.0);
+        Assert.Equal(5f, norm.item<float>(), 5);
+        Assert.Equal(0.6f, a.grad.data<float>()[0], 5);
+        Assert.Equal(0.8f, b.grad.data<float>()[0], 5);
+        GradientClipping.ClipGlobalNorm(new Tensor[] { a, b }, 10.0);                // below the limit: unchanged
+        Assert.Equal(0.6f, a.grad.data<float>()[0], 5);
+    }
+}
