@@ -11,7 +11,11 @@ public static class Program
     const string Usage = """
         Proxies: small-scale proxies for large-scale Transformer training instabilities.
         usage: dotnet run --project lib/Proxies.Cli -c Release -- <verb> [options]
-          train     train one model and record its probes (train --help)
+          train         train one model and record its probes (train --help)
+          experiments   list the named experiments with run counts and time estimates
+          sweep         run a named experiment's grid, resumably, in parallel (sweep --help)
+          report        final loss by LR and LR sensitivity by size, from a results folder
+          merge         combine shard folders of a sweep run on several machines
         """;
 
     public static int Main(string[] args)
@@ -24,12 +28,19 @@ public static class Program
             {
                 "train" when rest.Contains("--help") => PrintHelp(TrainVerb.Help),
                 "train" => TrainVerb.Run(rest),
+                "sweep" when rest.Contains("--help") => PrintHelp(SweepVerb.Help),
+                "sweep" => SweepVerb.Run(rest),
+                "worker" => WorkerVerb.Run(rest),
+                "experiments" => ExperimentsVerb.Run(rest),
+                "report" => ReportVerb.Run(rest),
+                "merge" => MergeVerb.Run(rest),
                 _ => throw new UsageException($"unknown verb '{args[0]}'\n{Usage}"),
             };
         }
         catch (UsageException e) { return Refuse(e.Message); }
         catch (InvalidConfigException e) { return Refuse(e.Message); }
         catch (DataException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
+        catch (OperationCanceledException) { return 130; }
         catch (ResultsFileException e) { Console.Error.WriteLine($"error: {e.Message}"); return 1; }
         catch (TorchLoadException e) { Console.Error.WriteLine($"error: {e.Message}"); return 1; }
         catch (IOException e) { Console.Error.WriteLine($"error: {e.Message}"); return 1; }

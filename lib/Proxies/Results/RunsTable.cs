@@ -20,6 +20,7 @@ public static class RunsTable
     {
         ("run_id", r => r.RunId),
         ("experiment", r => r.Config.Experiment),
+        ("variant", r => r.Config.Variant),
         ("width", r => I(r.Config.Model.Width)),
         ("depth", r => I(r.Config.Model.Depth)),
         ("heads", r => I(r.Config.Model.Heads)),

@@ -36,14 +36,16 @@ public sealed record TrainConfig
     public int EvalBatches { get; init; } = 8;
     /// <summary>Name of the experiment the run belongs to (not part of the run's identity).</summary>
     public string Experiment { get; init; } = "train";
+    /// <summary>The experiment's label for this run's variant, e.g. "qk-ln off" (not part of the run's identity).</summary>
+    public string Variant { get; init; } = "";
 
-    /// <summary>A stable id from every field that changes the run's numbers (not the experiment's name).</summary>
+    /// <summary>A stable id from every field that changes the run's numbers (not the experiment's or variant's name).</summary>
     [JsonIgnore]
     public string RunId
     {
         get
         {
-            var identity = this with { Experiment = "" };
+            var identity = this with { Experiment = "", Variant = "" };
             var json = JsonSerializer.Serialize(identity, JsonOptions);
             return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..12].ToLowerInvariant();
         }

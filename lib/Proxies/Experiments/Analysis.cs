@@ -1,0 +1,37 @@
+using Proxies.Training;
+
+namespace Proxies.Experiments;
+
+/// <summary>LR sensitivity of one (variant, size): the mean over seeds of each seed's LRsens, and its range.</summary>
+public sealed record SensitivityRow(string Variant, int Width, int Depth, long Params, int Seeds, double LrSens, double Min, double Max, double BestLoss, double BestLr);
+
+/// <summary>Tables computed from runs (the rows of runs.csv): what the report verb prints and notebooks plot.</summary>
+public static class Analysis
+{
+    static LrPoint Point(RunResult r) => new(r.Config.Lr, r.FinalEvalLoss, r.InitialLoss, r.Diverged);
+
+    /// <summary>LR sensitivity per variant and size (science.md §1.2); coupled weight decay uses the two-window minimum.</summary>
+    public static List<SensitivityRow> LrSensitivityBySize(IEnumerable<RunResult> runs) =>
+        runs.GroupBy(r => (r.Config.Variant, r.Config.Model.Width, r.Config.Model.Depth))
+            .Select(g =>
+            {
+                var perSeed = g.GroupBy(r => r.Config.Seed).Select(s =>
+                {
+                    var points = s.Select(Point).ToList();
+                    return s.First().Config.WdMode == Optimization.WeightDecayMode.Coupled
+                        ? LrSensitivity.TwoWindowMinimum(points) : LrSensitivity.Compute(points);
+                }).ToList();
+                var best = g.Where(r => !r.Diverged).OrderBy(r => r.FinalEvalLoss).FirstOrDefault();
+                return new SensitivityRow(g.Key.Variant, g.Key.Width, g.Key.Depth, g.First().Params, perSeed.Count,
+                    perSeed.Average(), perSeed.Min(), perSeed.Max(), best?.FinalEvalLoss ?? double.NaN, best?.Config.Lr ?? double.NaN);
+            })
+            .OrderBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Params)
+            .ToList();
+
+    /// <summary>Final eval loss averaged over seeds, by (variant, width) and LR; diverged runs shown as their ℓ0 clip.</summary>
+    public static List<(string Variant, int Width, double Lr, double Loss, int Diverged)> FinalLossByLr(IEnumerable<RunResult> runs) =>
+        runs.GroupBy(r => (r.Config.Variant, r.Config.Model.Width, r.Config.Lr))
+            .Select(g => (g.Key.Variant, g.Key.Width, g.Key.Lr, g.Average(r => LrSensitivity.Clipped(Point(r))), g.Count(r => r.Diverged)))
+            .OrderBy(x => x.Variant, StringComparer.Ordinal).ThenBy(x => x.Width).ThenBy(x => x.Lr)
+            .ToList();
+}

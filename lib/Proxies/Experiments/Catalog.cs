@@ -1,0 +1,24 @@
+namespace Proxies.Experiments;
+
+/// <summary>Every named experiment. A variant is a config diff of the paper's default run.</summary>
+public static class Catalog
+{
+    public static readonly IReadOnlyList<Experiment> All = new[]
+    {
+        new Experiment("attention-logit-growth",
+            "Fig 1/2: final loss and max attention logit vs LR per size, with and without qk-layernorm",
+            profile => Ladder.For(profile).Grid().SelectMany(c => new[]
+            {
+                c with { Variant = "qk-ln on" },
+                c with { Variant = "qk-ln off", Model = c.Model with { QkLayerNorm = false } },
+            }).ToList()),
+        new Experiment("lr-sensitivity",
+            "Fig 1 (right): LR sensitivity vs size of the paper's default recipe, two seeds",
+            profile => Ladder.For(profile).Grid().SelectMany(c => new[] { 0, 1 }.Select(seed =>
+                c with { Variant = "default", Seed = seed })).ToList()),
+    };
+
+    public static Experiment Find(string name) =>
+        All.FirstOrDefault(e => e.Name == name)
+        ?? throw new ArgumentException($"unknown experiment '{name}'; known: {string.Join(", ", All.Select(e => e.Name))}");
+}

@@ -1,0 +1,47 @@
+using Proxies.Results;
+using Proxies.Training;
+
+namespace Proxies.Experiments;
+
+/// <summary>
+/// Runs a named experiment's grid into a results folder, resuming: runs already in runs.csv are skipped (a run's id
+/// is a hash of its config, so the same run is never done twice). Every config is checked before any work.
+/// </summary>
+public static class Sweep
+{
+    public static SweepSummary Run(Experiment experiment, Profile profile, string resultsRoot, IRunExecutor executor,
+        Shard? shard = null, int workers = 1, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var slice = Plan(experiment, profile, shard ?? Shard.All);
+        var store = new ResultsStore(resultsRoot, experiment.Name);
+        var finishedBefore = store.FinishedRunIds();
+        var pending = slice.Where(c => !finishedBefore.Contains(c.RunId)).ToList();
+        int skipped = slice.Count - pending.Count, done = 0;
+        var sweepId = $"{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Environment.ProcessId}";
+        Manifest.RecordSweepStart(store, sweepId, profile.Name(), (shard ?? Shard.All).ToString(), workers, slice);
+        progress?.Report(new SweepProgress(0, pending.Count, skipped, "", $"{skipped} of {slice.Count} runs already done"));
+        try
+        {
+            var failures = executor.Execute(pending, resultsRoot, (id, message) =>
+            {
+                int n = Interlocked.Increment(ref done);
+                progress?.Report(new SweepProgress(n, pending.Count, skipped, id, message));
+            }, cancel);
+            Manifest.RecordSweepEnd(store, sweepId, failures.Count == 0 ? "complete" : "failures", done - failures.Count);
+            return new SweepSummary(experiment.Name, slice.Count, skipped, done - failures.Count, failures, store.Folder);
+        }
+        catch (OperationCanceledException)
+        {
+            Manifest.RecordSweepEnd(store, sweepId, "interrupted", done);
+            throw;
+        }
+    }
+
+    /// <summary>The shard's runs, validated, without duplicates.</summary>
+    public static IReadOnlyList<TrainConfig> Plan(Experiment experiment, Profile profile, Shard shard)
+    {
+        var grid = experiment.Runs(profile).DistinctBy(c => c.RunId).ToList();
+        foreach (var config in grid) ConfigValidation.Ensure(config);
+        return shard.Select(grid).ToList();
+    }
+}

@@ -1,0 +1,32 @@
+using Proxies.Probes;
+using Proxies.Training;
+
+namespace Proxies.Results;
+
+/// <summary>
+/// One experiment's results folder: runs.csv (one row per finished run), curves/&lt;run_id&gt;.csv and manifest.json.
+/// A run is finished when its row is in runs.csv; its curve is written first, so a kill between the two only
+/// means the run is done again (and its curve rewritten), never a row without a curve.
+/// </summary>
+public sealed class ResultsStore
+{
+    public string Folder { get; }
+    public string RunsCsv => Path.Combine(Folder, "runs.csv");
+    public string CurvesFolder => Path.Combine(Folder, "curves");
+    public string ManifestPath => Path.Combine(Folder, "manifest.json");
+
+    public ResultsStore(string root, string experiment) => Folder = Path.Combine(root, experiment);
+
+    public string CurvePath(string runId) => Path.Combine(CurvesFolder, runId + ".csv");
+
+    public HashSet<string> FinishedRunIds() =>
+        File.Exists(RunsCsv) ? RunsTable.Read(RunsCsv).Select(r => r.RunId).ToHashSet() : new HashSet<string>();
+
+    public List<RunResult> Runs() => File.Exists(RunsCsv) ? RunsTable.Read(RunsCsv) : new List<RunResult>();
+
+    public void Record(RunResult result, Curve curve)
+    {
+        CurveFile.Write(CurvePath(result.RunId), curve);
+        RunsTable.Upsert(RunsCsv, result);
+    }
+}
