@@ -48,6 +48,31 @@ public class BadInputTests
         { "--seed 1 --seed 2", "--seed" },
     };
 
+    public static TheoryData<string, string> SweepCatalogue => new()
+    {
+        { "no-such-experiment", "unknown experiment" },
+        { "lr-sensitivity --profile huge", "--profile" },
+        { "lr-sensitivity --workers 0", "--workers" },
+        { "lr-sensitivity --workers -2", "--workers" },
+        { "lr-sensitivity --shard 3/2", "--shard" },
+        { "lr-sensitivity --shard x", "--shard" },
+        { "lr-sensitivity --threads 0", "--threads" },
+        { "lr-sensitivity --device gpu", "--device" },
+        { "lr-sensitivity attention-logit-growth", "one experiment" },
+        { "lr-sensitivity --lr 0.1", "--lr" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SweepCatalogue))]
+    public void SweepRefusedWithExitCode2AndNothingWritten(string arguments, string flag)
+    {
+        var outDir = Path.Combine(Path.GetTempPath(), "proxies-bad-" + Guid.NewGuid().ToString("N"));
+        var (code, stderr) = CliRunner.Run(["sweep", .. arguments.Split(' '), "--out", outDir]);
+        Assert.Equal(2, code);
+        Assert.Contains(flag, stderr);
+        Assert.False(Directory.Exists(outDir), "a refused command must write nothing");
+    }
+
     [Theory]
     [MemberData(nameof(Catalogue))]
     public void RefusedWithExitCode2NamingTheFlagAndNothingWritten(string arguments, string flag)

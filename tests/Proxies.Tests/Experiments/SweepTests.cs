@@ -1,0 +1,92 @@
+using Proxies.Experiments;
+using Proxies.Results;
+
+namespace Proxies.Tests.Experiments;
+
+public class SweepTests : TorchTest
+{
+    static readonly Experiment Smoke = Catalog.Find("lr-sensitivity");
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void ShardsPartitionTheGridExactly(int n)
+    {
+        foreach (var experiment in Catalog.All)
+            foreach (var profile in Enum.GetValues<Profile>())
+            {
+                var all = Sweep.Plan(experiment, profile, Shard.All).Select(c => c.RunId).ToList();
+                var parts = Enumerable.Range(0, n).Select(i => Sweep.Plan(experiment, profile, new Shard(i, n)).Select(c => c.RunId).ToList()).ToList();
+                Assert.Equal(all.Count, parts.Sum(p => p.Count));                    // no overlap
+                Assert.Equal(all.OrderBy(x => x), parts.SelectMany(p => p).OrderBy(x => x)); // no gap
+                Assert.Equal(all.Count, all.Distinct().Count());
+            }
+    }
+
+    [Theory]
+    [InlineData("1/1")]
+    [InlineData("-1/2")]
+    [InlineData("a/b")]
+    [InlineData("2")]
+    [InlineData("0/0")]
+    public void BadShardSpecsAreRefused(string spec) => Assert.Throws<ArgumentException>(() => Shard.Parse(spec));
+
+    [Fact]
+    public void ResumeAfterAKillLeavesEveryRunExactlyOnceAndEqualToAnUninterruptedSweep()
+    {
+        var interrupted = Directory.CreateTempSubdirectory().FullName;
+        var clean = Directory.CreateTempSubdirectory().FullName;
+        var executor = new InProcessExecutor("cpu", threads: 1);
+
+        // "Kill" after 3 runs: cancel, and leave a torn temporary file as a crash mid-write would.
+        using (var cancel = new CancellationTokenSource())
+        {
+            var progress = new Progress3(() => cancel.Cancel());
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                Sweep.Run(Smoke, Profile.Smoke, interrupted, executor, progress: progress, cancel: cancel.Token));
+        }
+        var store = new ResultsStore(interrupted, Smoke.Name);
+        Assert.Equal(3, store.Runs().Count);
+        File.WriteAllText(Path.Combine(store.Folder, ".runs.csv.999.torn.tmp"), "run_id,exp");
+
+        var resumed = Sweep.Run(Smoke, Profile.Smoke, interrupted, executor);
+        Assert.Equal(3, resumed.Skipped);
+        Assert.Equal(5, resumed.Done);
+        var again = Sweep.Run(Smoke, Profile.Smoke, interrupted, executor);
+        Assert.Equal(8, again.Skipped);
+        Assert.Equal(0, again.Done);
+
+        Sweep.Run(Smoke, Profile.Smoke, clean, executor);
+        var a = store.Runs().OrderBy(r => r.RunId).ToList();
+        var b = new ResultsStore(clean, Smoke.Name).Runs().OrderBy(r => r.RunId).ToList();
+        Assert.Equal(8, a.Select(r => r.RunId).Distinct().Count());
+        Assert.Equal(b.Select(r => r.RunId), a.Select(r => r.RunId));
+        Assert.Equal(b.Select(r => r.FinalEvalLoss), a.Select(r => r.FinalEvalLoss));   // bitwise, one thread
+        Assert.All(a, r => Assert.True(File.Exists(store.CurvePath(r.RunId))));
+        var manifest = Manifest.Read(store.ManifestPath)!;
+        Assert.Equal(3, manifest["sweeps"]!.AsArray().Count);
+        Assert.Equal("interrupted", (string?)manifest["sweeps"]![0]!["outcome"]);
+        Assert.Equal(8, manifest["configs"]!.AsObject().Count);
+    }
+
+    [Fact]
+    public void ResultsLoadIntoADeedleFrameInOneCall()
+    {
+        var root = Directory.CreateTempSubdirectory().FullName;
+        Sweep.Run(Catalog.Find("attention-logit-growth"), Profile.Smoke, root, new InProcessExecutor("cpu", 1), shard: new Shard(0, 4));
+        var frame = ResultsFrame.Runs(Path.Combine(root, "attention-logit-growth"));
+        Assert.Equal(2, frame.RowCount);
+        Assert.Contains("max_attn_logit", frame.ColumnKeys);
+        var runId = frame.GetColumn<string>("run_id").Values.First();
+        var curve = ResultsFrame.Curve(Path.Combine(root, "attention-logit-growth"), runId);
+        Assert.Equal(21, curve.RowCount);   // 40 steps probed every 2, plus the last
+    }
+
+    /// <summary>Calls back once three runs have finished.</summary>
+    sealed class Progress3(Action after) : IProgress<SweepProgress>
+    {
+        public void Report(SweepProgress value) { if (value.Done == 3) after(); }
+    }
+}
