@@ -16,6 +16,7 @@ public static class Program
           sweep         run a named experiment's grid, resumably, in parallel (sweep --help)
           report        final loss by LR and LR sensitivity by size, from a results folder
           merge         combine shard folders of a sweep run on several machines
+          notebooks     run the notebooks headless and write the executed files (notebooks --help)
         """;
 
     public static int Main(string[] args)
@@ -34,6 +35,8 @@ public static class Program
                 "experiments" => ExperimentsVerb.Run(rest),
                 "report" => ReportVerb.Run(rest),
                 "merge" => MergeVerb.Run(rest),
+                "notebooks" when rest.Contains("--help") => PrintHelp(NotebooksVerb.Help),
+                "notebooks" => NotebooksVerb.Run(rest),
                 _ => throw new UsageException($"unknown verb '{args[0]}'\n{Usage}"),
             };
         }

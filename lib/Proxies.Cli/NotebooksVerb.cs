@@ -1,0 +1,53 @@
+using Proxies.Notebooks;
+
+namespace Proxies.Cli;
+
+/// <summary>`notebooks [PATHS...]`: runs notebooks headless, writes the executed .ipynb files and their figures.</summary>
+public static class NotebooksVerb
+{
+    public const string Help = """
+        notebooks [PATHS...]: run notebooks headless (default: every notebooks/*.ipynb), in order.
+          --profile smoke|quick|paper (quick)   --out DIR (runs/notebooks)   --results DIR (results/<profile>)
+        Writes DIR/<notebook>.ipynb (executed, with outputs) and DIR/figures/<notebook>/ (HTML, PNG, SVG).
+        Exits 1 naming the notebook, the cell and the error when a cell fails.
+        """;
+
+    public static int Run(string[] args)
+    {
+        var cl = new CommandLine(args, new HashSet<string>());
+        var profile = SweepVerb.ReadProfile(cl);
+        var outDir = Path.GetFullPath(cl.String("--out") ?? Path.Combine("runs", "notebooks"));
+        var results = cl.String("--results");
+        cl.RejectUnknown("notebooks");
+        var paths = cl.Positional.Count > 0 ? cl.Positional : DefaultNotebooks();
+        foreach (var p in paths)
+            if (!File.Exists(p)) throw new UsageException($"notebooks: {p} does not exist");
+
+        var runner = new NotebookRunner(echo: Console.Out);
+        var failures = new List<NotebookRun>();
+        foreach (var path in paths)
+        {
+            var name = Path.GetFileNameWithoutExtension(path);
+            NotebookParameters.Clear();
+            NotebookParameters.Set("profile", profile.ToString().ToLowerInvariant());
+            NotebookParameters.Set("figures", Path.Combine(outDir, "figures", name));
+            NotebookParameters.Set("results", Path.GetFullPath(results ?? Path.Combine("results", profile.ToString().ToLowerInvariant())));
+            NotebookParameters.Set("worker", Self.FileName + (Self.ArgumentsPrefix.Count > 0 ? "|" + Self.ArgumentsPrefix[0] : ""));
+            Console.WriteLine($"== {path} ({profile.ToString().ToLowerInvariant()})");
+            var run = runner.RunAsync(path, Path.Combine(outDir, name + ".ipynb")).GetAwaiter().GetResult();
+            Console.WriteLine(run.Succeeded
+                ? $"ok: {path}, {run.CellsRun} cells in {run.WallSeconds:F1} s -> {run.ExecutedPath}"
+                : $"FAILED: {path}, cell {run.FailedCell}: {run.Error} (executed notebook with the error: {run.ExecutedPath})");
+            if (!run.Succeeded) failures.Add(run);
+        }
+        Console.WriteLine($"notebooks: {paths.Count - failures.Count} passed, {failures.Count} failed; executed notebooks and figures in {outDir}");
+        return failures.Count == 0 ? 0 : 1;
+    }
+
+    static List<string> DefaultNotebooks()
+    {
+        var folder = Path.Combine(Directory.GetCurrentDirectory(), "notebooks");
+        if (!Directory.Exists(folder)) throw new UsageException("notebooks: no notebooks/ folder here; run from the workbook's root or name the notebooks");
+        return Directory.GetFiles(folder, "*.ipynb").OrderBy(p => p, StringComparer.Ordinal).ToList();
+    }
+}
