@@ -47,6 +47,7 @@ public static class Program
         catch (ResultsFileException e) { Console.Error.WriteLine($"error: {e.Message}"); return 1; }
         catch (TorchLoadException e) { Console.Error.WriteLine($"error: {e.Message}"); return 1; }
         catch (IOException e) { Console.Error.WriteLine($"error: {e.Message}"); return 1; }
+        catch (InvalidDataException e) { Console.Error.WriteLine($"error: {e.Message}"); return 1; }
         catch (UnauthorizedAccessException e) { Console.Error.WriteLine($"error: {e.Message} (is the output folder writable?)"); return 1; }
     }
 

@@ -101,13 +101,15 @@ public static class TrainVerb
         var bar = new ProgressBar("train", config.Steps);
         var progress = new SynchronousProgress<TrainProgress>(p =>
             bar.Update(p.Step + 1, $"loss {p.Loss:F3} max-logit {p.MaxAttnLogit:G3}"));
+        var store = new ResultsStore(outDir);
+        OutputFolder.EnsureWritable(store.Folder);
+        var sweepId = Manifest.NewSweepId();
         var (result, curve) = Trainer.Run(config, device, progress);
-
-        var curvePath = Path.Combine(outDir, "curves", result.RunId + ".csv");
-        CurveFile.Write(curvePath, curve);
-        RunsTable.Upsert(Path.Combine(outDir, "runs.csv"), result);
+        Manifest.RecordSweepStart(store, sweepId, "train", "0/1", 1, new[] { config });
+        store.Record(result, curve);
+        Manifest.RecordSweepEnd(store, sweepId, "complete", 1);
         PrintSummary(result);
-        Console.WriteLine($"wrote {Path.Combine(outDir, "runs.csv")} and {curvePath}");
+        Console.WriteLine($"wrote {store.RunsCsv}, {store.CurvePath(result.RunId)} and {store.ManifestPath}");
         return 0;
     }
 

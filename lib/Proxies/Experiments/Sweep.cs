@@ -14,10 +14,11 @@ public static class Sweep
     {
         var slice = Plan(experiment, profile, shard ?? Shard.All);
         var store = new ResultsStore(resultsRoot, experiment.Name);
+        OutputFolder.EnsureWritable(store.Folder);
         var finishedBefore = store.FinishedRunIds();
         var pending = slice.Where(c => !finishedBefore.Contains(c.RunId)).ToList();
         int skipped = slice.Count - pending.Count, done = 0;
-        var sweepId = $"{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Environment.ProcessId}";
+        var sweepId = Manifest.NewSweepId();
         Manifest.RecordSweepStart(store, sweepId, profile.Name(), (shard ?? Shard.All).ToString(), workers, slice);
         progress?.Report(new SweepProgress(0, pending.Count, skipped, "", $"{skipped} of {slice.Count} runs already done"));
         try

@@ -16,16 +16,20 @@ public static class CurveFile
 
     public static Curve Read(string path)
     {
-        var rows = Csv.Parse(File.ReadAllText(path));
-        if (rows.Count == 0) throw new FormatException($"{path} is empty");
-        var curve = new Curve(rows[0]);
-        foreach (var (fields, line) in rows.Skip(1).Select((f, i) => (f, i + 2)))
+        try
         {
-            if (fields.Count != curve.Columns.Count)
-                throw new FormatException($"{path}:{line} has {fields.Count} fields, the header has {curve.Columns.Count} (a torn or hand-edited row)");
-            var row = curve.NewRow();
-            for (int i = 0; i < fields.Count; i++) row[i] = Csv.ParseDouble(fields[i]);
+            var rows = Csv.Parse(File.ReadAllText(path));
+            if (rows.Count == 0) throw new FormatException("it is empty");
+            var curve = new Curve(rows[0]);
+            foreach (var (fields, line) in rows.Skip(1).Select((f, i) => (f, i + 2)))
+            {
+                if (fields.Count != curve.Columns.Count)
+                    throw new FormatException($"line {line} has {fields.Count} fields, the header has {curve.Columns.Count} (a torn or hand-edited row)");
+                var row = curve.NewRow();
+                for (int i = 0; i < fields.Count; i++) row[i] = Csv.ParseDouble(fields[i]);
+            }
+            return curve;
         }
-        return curve;
+        catch (FormatException e) { throw new ResultsFileException(path, e.Message); }
     }
 }

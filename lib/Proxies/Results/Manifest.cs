@@ -11,11 +11,13 @@ namespace Proxies.Results;
 /// </summary>
 public static class Manifest
 {
+    public static string NewSweepId() => $"{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Environment.ProcessId}";
+
     public static void RecordSweepStart(ResultsStore store, string sweepId, string profile, string shard, int workers,
         IEnumerable<TrainConfig> planned) =>
         Update(store, root =>
         {
-            root["experiment"] = Path.GetFileName(store.Folder);
+            root["experiment"] ??= Path.GetFileName(store.Folder);
             root["library_version"] = typeof(Manifest).Assembly.GetName().Version?.ToString();
             var sweeps = root["sweeps"] as JsonArray ?? new JsonArray();
             root["sweeps"] = sweeps;

@@ -15,7 +15,10 @@ public sealed class ResultsStore
     public string CurvesFolder => Path.Combine(Folder, "curves");
     public string ManifestPath => Path.Combine(Folder, "manifest.json");
 
-    public ResultsStore(string root, string experiment) => Folder = Path.Combine(root, experiment);
+    public ResultsStore(string root, string experiment) : this(Path.Combine(root, experiment)) { }
+
+    /// <summary>A store directly in <paramref name="folder"/> (the train verb's --out).</summary>
+    public ResultsStore(string folder) => Folder = folder;
 
     public string CurvePath(string runId) => Path.Combine(CurvesFolder, runId + ".csv");
 

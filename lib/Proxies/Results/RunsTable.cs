@@ -72,7 +72,15 @@ public static class RunsTable
     }
 
     /// <summary>Every run in the file, read back from its config JSON and result columns.</summary>
-    public static List<RunResult> Read(string path) => ReadRows(path).Select(Parse).ToList();
+    public static List<RunResult> Read(string path)
+    {
+        var rows = ReadRows(path);
+        try { return rows.Select(Parse).ToList(); }
+        catch (Exception e) when (e is FormatException or JsonException or OverflowException)
+        {
+            throw new ResultsFileException(path, $"a value cannot be read ({e.Message}); the file was edited by hand or damaged");
+        }
+    }
 
     /// <summary>Rows without the header; refuses a file whose header or row widths do not match.</summary>
     static List<List<string>> ReadRows(string path)

@@ -12,7 +12,8 @@ namespace Proxies.Training;
 /// <summary>
 /// The training loop, a straight line: data, model, optimizer, then per step forward → loss → backward →
 /// clip → AdamW, with probes every <see cref="TrainConfig.ProbeEvery"/> steps. Divergence is a result:
-/// the run stops at the first non-finite loss, gradient norm or log Z and is recorded as diverged.
+/// the run stops at the first step whose loss, gradient norm or log Z is not finite and is recorded as diverged
+/// at that step; a final held-out loss above the initial loss also counts as diverged (the paper's rule).
 /// </summary>
 public static class Trainer
 {
@@ -58,7 +59,18 @@ public static class Trainer
             var updates = probing ? new Tensor[groups.Count] : null;
             optimizer.Step(config.Lr, schedule.Multiplier(step), updates);
             stepsDone = step + 1;
-            if (!probing) continue;
+            if (!probing)
+            {
+                // Between probes only the loss and gradient norm are read (one small transfer), so divergence is
+                // caught at the step it happens.
+                var check = stack(new[] { loss.CrossEntropy, gradNorm }).to(float64).cpu().data<double>().ToArray();
+                if (double.IsFinite(check[0]) && double.IsFinite(check[1])) continue;
+                var last = curve.NewRow();
+                (last[0], last[1], last[2], last[4]) = (step, schedule.LearningRate(step), check[0], check[1]);
+                lastLoss = check[0];
+                divergedStep = step;
+                break;
+            }
 
             // One transfer for every scalar of the step.
             var scalars = cat(new[]

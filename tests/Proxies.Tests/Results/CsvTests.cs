@@ -36,8 +36,9 @@ public class CsvTests
         var back = CurveFile.Read(path);
         Assert.Equal(new[] { 5.5, double.NaN }, back.Values("loss"));
         File.AppendAllText(path, "2\n");
-        var error = Assert.Throws<FormatException>(() => CurveFile.Read(path));
-        Assert.Contains(":4", error.Message);
+        var error = Assert.Throws<ResultsFileException>(() => CurveFile.Read(path));
+        Assert.Contains("line 4", error.Message);
+        Assert.Contains(path, error.Message);
     }
 
     [Fact]

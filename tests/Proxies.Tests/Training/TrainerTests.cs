@@ -51,6 +51,12 @@ public class TrainerTests : TorchTest
         Assert.Equal(r.DivergedStep + 1, r.StepsDone);
         Assert.True(double.IsNaN(r.FinalEvalLoss));
         Assert.Equal(r.StepsDone, curve.Rows.Count);
+
+        // Between probes the loss is still read every step: the same run probed every 7 steps diverges at the same step.
+        var (sparse, sparseCurve) = Trainer.Run(Small with { Lr = 1e30, MinLr = 0, Steps = 30, WarmupSteps = 0, ClipNorm = 1e30, ProbeEvery = 7 });
+        Assert.Equal(r.DivergedStep, sparse.DivergedStep);
+        Assert.Equal(r.DivergedStep, sparseCurve.Values("step").Last());
+        Assert.False(double.IsFinite(sparseCurve.Values("loss").Last()) && double.IsFinite(sparseCurve.Values("grad_norm").Last()));
     }
 
     [Fact]

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Proxies.Tests.Reliability;
+
+/// <summary>The CLI as a separate process (its apphost beside the tests), for kills, signals and exit codes.</summary>
+static class CliProcess
+{
+    public static string AppHost => Path.Combine(AppContext.BaseDirectory, "Proxies.Cli");
+
+    public static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo(AppHost)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return Process.Start(info)!;
+    }
+
+    public static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    {
+        using var p = Start(args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(300_000)) { p.Kill(true); throw new TimeoutException($"proxies {string.Join(' ', args)} ran over 5 minutes"); }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int kill(int pid, int signal);
+
+    public static void Signal(Process p, int signal) => kill(p.Id, signal);
+
+    public const int SigTerm = 15, SigInt = 2;
+
+    /// <summary>Whether this process may mount a tmpfs (root on Linux): used to make a real read-only or full disk.</summary>
+    public static bool TryMount(string folder, string options)
+    {
+        Directory.CreateDirectory(folder);
+        using var p = Process.Start(new ProcessStartInfo("mount", $"-t tmpfs -o {options} tmpfs {folder}")
+            { RedirectStandardError = true, UseShellExecute = false })!;
+        p.WaitForExit();
+        return p.ExitCode == 0;
+    }
+
+    public static void Unmount(string folder)
+    {
+        using var p = Process.Start(new ProcessStartInfo("umount", folder) { UseShellExecute = false })!;
+        p.WaitForExit();
+    }
+}

@@ -1,0 +1,131 @@
+using Proxies.Results;
+
+namespace Proxies.Tests.Reliability;
+
+/// <summary>Faults a shared server produces: a read-only or full disk, a damaged results file, a failing notebook.
+/// Each gives a message naming the file and what to do, keeps what was finished, and exits non-zero.</summary>
+public class FaultTests
+{
+    static string Temp(string prefix) => Directory.CreateTempSubdirectory(prefix).FullName;
+
+    [Fact]
+    public void ReadOnlyOutputFolderIsRefusedBeforeTraining()
+    {
+        var folder = Temp("proxies-ro-");
+        // A real read-only file system where this process may mount one (root); else a folder path under a file.
+        bool mounted = CliProcess.TryMount(folder, "ro,size=1m");
+        var outDir = mounted ? Path.Combine(folder, "out") : Path.Combine(folder, "a-file", "out");
+        if (!mounted) File.WriteAllText(Path.Combine(folder, "a-file"), "");
+        try
+        {
+            var (code, stdout, stderr) = CliProcess.Run("train", "--steps", "5", "--out", outDir);
+            Assert.Equal(1, code);
+            Assert.Contains($"cannot write results to {outDir}", stderr);
+            Assert.Contains("Choose another --out", stderr);
+            Assert.DoesNotContain("train 1/5", stdout);   // refused before the first step
+        }
+        finally { if (mounted) CliProcess.Unmount(folder); }
+    }
+
+    [Fact]
+    public void FullDiskFailsRunsCleanlyAndKeepsFinishedResults()
+    {
+        var folder = Temp("proxies-full-");
+        Assert.True(CliProcess.TryMount(folder, "size=48k"), "this test mounts a 48 KiB tmpfs as a full disk: run as root on Linux");
+        try
+        {
+            // The first runs fit; later curves do not. Every failure is reported, nothing is torn.
+            var (code, stdout, stderr) = CliProcess.Run("sweep", "lr-sensitivity", "--profile", "smoke", "--workers", "2", "--out", folder);
+            Assert.Equal(1, code);
+            Assert.Contains("No space left on device", stdout + stderr);
+            var store = new ResultsStore(folder, "lr-sensitivity");
+            var finished = File.Exists(store.RunsCsv) ? store.Runs() : new();
+            foreach (var run in finished) CurveFile.Read(store.CurvePath(run.RunId));   // every kept file parses
+            Assert.Empty(Directory.GetFiles(store.Folder, "*.tmp", SearchOption.AllDirectories));
+            Assert.True(finished.Count < 8);
+        }
+        finally { CliProcess.Unmount(folder); }
+    }
+
+    [Fact]
+    public void FolderThatVanishesMidSweepIsRebuiltOnResume()
+    {
+        var folder = Temp("proxies-vanish-");
+        using (var p = CliProcess.Start("sweep", "lr-sensitivity", "--profile", "smoke", "--workers", "2", "--out", folder))
+        {
+            for (string? line; (line = p.StandardOutput.ReadLine()) is not null;)
+                if (line.Contains("sweep 2/")) { Directory.Delete(Path.Combine(folder, "lr-sensitivity"), recursive: true); break; }
+            p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+        }
+        var (code, stdout, stderr) = CliProcess.Run("sweep", "lr-sensitivity", "--profile", "smoke", "--out", folder);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Equal(8, new ResultsStore(folder, "lr-sensitivity").Runs().Count);
+    }
+
+    [Theory]
+    [InlineData("truncated")]
+    [InlineData("header")]
+    [InlineData("value")]
+    public void DamagedRunsCsvIsRefusedNamingTheFile(string damage)
+    {
+        var folder = Temp("proxies-damaged-");
+        Assert.Equal(0, CliProcess.Run("sweep", "lr-sensitivity", "--profile", "smoke", "--shard", "0/4", "--out", folder).Code);
+        var store = new ResultsStore(folder, "lr-sensitivity");
+        var text = File.ReadAllText(store.RunsCsv);
+        File.WriteAllText(store.RunsCsv, damage switch
+        {
+            "truncated" => text[..(text.Length - 40)].Replace("\"{", "{"),      // a torn last row
+            "header" => "my,own,columns\n" + text[(text.IndexOf('\n') + 1)..],
+            _ => text.Replace(",false,", ",maybe,").Replace(",-1,", ",minus one,"),
+        });
+        var before = File.ReadAllText(store.RunsCsv);
+        var (code, _, stderr) = CliProcess.Run("sweep", "lr-sensitivity", "--profile", "smoke", "--out", folder);
+        Assert.Equal(1, code);
+        Assert.Contains(store.RunsCsv, stderr);
+        Assert.Contains("Move the file aside", stderr);
+        Assert.Equal(before, File.ReadAllText(store.RunsCsv));     // the damaged file is left for the user to inspect
+        (code, _, stderr) = CliProcess.Run("report", folder);
+        Assert.Equal(1, code);
+        Assert.Contains(store.RunsCsv, stderr);
+    }
+
+    [Fact]
+    public void TruncatedCurveIsRefusedByMergeNamingTheFile()
+    {
+        var shard = Temp("proxies-shard-");
+        Assert.Equal(0, CliProcess.Run("sweep", "lr-sensitivity", "--profile", "smoke", "--shard", "1/4", "--out", shard).Code);
+        var store = new ResultsStore(shard, "lr-sensitivity");
+        var curve = store.CurvePath(store.Runs()[0].RunId);
+        var text = File.ReadAllText(curve);
+        File.WriteAllText(curve, text[..(text.Length / 2)]);
+        var (code, _, stderr) = CliProcess.Run("merge", Temp("proxies-merged-"), shard);
+        Assert.Equal(1, code);
+        Assert.Contains(curve, stderr);
+    }
+
+    [Fact]
+    public void MissingDataFileIsRefusedWithExitCode2()
+    {
+        var (code, _, stderr) = CliProcess.Run("train", "--data", "/no/such/corpus.txt.gz", "--out", Temp("proxies-nodata-"));
+        Assert.Equal(2, code);
+        Assert.Contains("--data /no/such/corpus.txt.gz", stderr);
+    }
+
+    [Fact]
+    public void NotebookWhoseCellThrowsExitsNonZeroNamingTheCell()
+    {
+        var folder = Temp("proxies-nb-");
+        var notebook = Path.Combine(folder, "bad.ipynb");
+        File.WriteAllText(notebook, """
+            {"cells": [
+              {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": ["var ok = 1;"]},
+              {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": ["throw new Exception(\"cell two fails\");"]}
+            ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+            """);
+        var (code, stdout, _) = CliProcess.Run("notebooks", notebook, "--profile", "smoke", "--out", Path.Combine(folder, "out"));
+        Assert.Equal(1, code);
+        Assert.Contains($"FAILED: {notebook}, cell 2: Exception: cell two fails", stdout);
+        Assert.True(File.Exists(Path.Combine(folder, "out", "bad.ipynb")));
+    }
+}
