@@ -32,7 +32,6 @@ public static class NotebooksVerb
             NotebookParameters.Set("profile", profile.ToString().ToLowerInvariant());
             NotebookParameters.Set("figures", Path.Combine(outDir, "figures", name));
             NotebookParameters.Set("results", Path.GetFullPath(results ?? Path.Combine("results", profile.ToString().ToLowerInvariant())));
-            NotebookParameters.Set("worker", Self.FileName + (Self.ArgumentsPrefix.Count > 0 ? "|" + Self.ArgumentsPrefix[0] : ""));
             Console.WriteLine($"== {path} ({profile.ToString().ToLowerInvariant()})");
             var run = runner.RunAsync(path, Path.Combine(outDir, name + ".ipynb")).GetAwaiter().GetResult();
             Console.WriteLine(run.Succeeded

@@ -22,7 +22,6 @@ public sealed class NotebookRunner : IDisplaySink
     static readonly string[] KernelImports =
         { "System", "System.IO", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq" };
 
-    [ThreadStatic] static NotebookRunner? current;
     JsonArray? outputs;
     readonly TextWriter echo;
 
@@ -50,12 +49,14 @@ public sealed class NotebookRunner : IDisplaySink
         var savedSink = NotebookOutput.Sink;
         Environment.CurrentDirectory = folder;   // as in the kernel: relative paths start at the notebook
         NotebookOutput.Sink = this;
-        current = this;
+        NotebookOutput.NewSession();
         try
         {
             foreach (var cell in notebook.Cells)
             {
                 cellNumber++;
+                // nbformat 4.5 requires a cell id; older files get a stable one.
+                if ((int?)notebook.Root["nbformat_minor"] >= 5 && cell["id"] is null) cell["id"] = $"cell-{cellNumber}";
                 if ((string?)cell["cell_type"] != "code") continue;
                 outputs = new JsonArray();
                 cell["outputs"] = outputs;
@@ -97,7 +98,6 @@ public sealed class NotebookRunner : IDisplaySink
             Console.SetOut(savedOut);
             Environment.CurrentDirectory = savedDirectory;
             NotebookOutput.Sink = savedSink;
-            current = null;
         }
         notebook.Save(executedPath);
         return new NotebookRun(notebookPath, executedPath, executed, failed, error, clock.Elapsed.TotalSeconds);

@@ -18,9 +18,10 @@ public static class Sweep
         var finishedBefore = store.FinishedRunIds();
         var pending = slice.Where(c => !finishedBefore.Contains(c.RunId)).ToList();
         int skipped = slice.Count - pending.Count, done = 0;
+        progress?.Report(new SweepProgress(0, pending.Count, skipped, "", $"{skipped} of {slice.Count} runs already done"));
+        if (pending.Count == 0) return new SweepSummary(experiment.Name, slice.Count, skipped, 0, Array.Empty<string>(), store.Folder);
         var sweepId = Manifest.NewSweepId();
         Manifest.RecordSweepStart(store, sweepId, profile.Name(), (shard ?? Shard.All).ToString(), workers, slice);
-        progress?.Report(new SweepProgress(0, pending.Count, skipped, "", $"{skipped} of {slice.Count} runs already done"));
         try
         {
             var failures = executor.Execute(pending, resultsRoot, (id, message) =>

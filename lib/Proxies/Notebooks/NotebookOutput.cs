@@ -18,6 +18,12 @@ public static class NotebookOutput
 {
     public static IDisplaySink? Sink { get; set; }
 
+    /// <summary>Counts notebook sessions in this process (the headless runner starts one per notebook), so that
+    /// plotly.js is embedded once per notebook rather than once per figure.</summary>
+    public static int Session { get; private set; }
+
+    public static void NewSession() => Session++;
+
     public static void Publish(IReadOnlyDictionary<string, string> bundle)
     {
         if (Sink is not null) { Sink.Display(bundle); return; }

@@ -6,7 +6,10 @@ namespace Proxies.Results;
 /// </summary>
 public static class AtomicFile
 {
-    public static void WriteAllText(string path, string content)
+    public static void WriteAllText(string path, string content) =>
+        WriteAllBytes(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content));
+
+    public static void WriteAllBytes(string path, byte[] content)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(folder);
@@ -14,10 +17,8 @@ public static class AtomicFile
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            using (var writer = new StreamWriter(stream))
             {
-                writer.Write(content);
-                writer.Flush();
+                stream.Write(content);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);

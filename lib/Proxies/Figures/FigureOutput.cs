@@ -1,0 +1,49 @@
+using Proxies.Notebooks;
+
+namespace Proxies.Figures;
+
+/// <summary>
+/// Where a shown figure goes: files in the figures folder (a notebook parameter, default "figures"): Name.html,
+/// fully offline, and Name.png + Name.svg through a headless Chromium started once per process; and a notebook
+/// output bundle: an interactive chart (plotly.js embedded with the first figure of a session), the PNG for
+/// viewers that run no scripts (GitHub, nbviewer), and a text line naming the files.
+/// </summary>
+public static class FigureOutput
+{
+    static readonly Lazy<(ImageExporter? Exporter, string? Problem)> Images = new(() =>
+    {
+        var made = ImageExporter.TryCreateAsync().GetAwaiter().GetResult();
+        if (made.Exporter is { } e) AppDomain.CurrentDomain.ProcessExit += (_, _) => e.Dispose();
+        return made;
+    });
+    static int plotlyJsSession = -1;
+    static bool warned;
+
+    public static string Folder => NotebookParameters.Get("figures", "figures");
+
+    /// <summary>Whether PNG/SVG export works here, and if not, what to do.</summary>
+    public static string? ImageProblem => Images.Value.Problem;
+
+    public static IReadOnlyDictionary<string, string> SaveAndRender(Figure figure)
+    {
+        var folder = Path.GetFullPath(Folder);
+        var saved = new List<string> { FigureHtml.WriteDocument(figure, folder) };
+        var bundle = new Dictionary<string, string>();
+        if (Images.Value.Exporter is { } exporter)
+        {
+            var (png, svg) = exporter.WriteAsync(figure, folder).GetAwaiter().GetResult();
+            saved.Add(png); saved.Add(svg);
+            bundle["image/png"] = Convert.ToBase64String(File.ReadAllBytes(png));
+        }
+        else if (!warned)
+        {
+            warned = true;
+            Console.WriteLine(Images.Value.Problem);
+        }
+        bool includeJs = plotlyJsSession != NotebookOutput.Session;
+        plotlyJsSession = NotebookOutput.Session;
+        bundle["text/html"] = FigureHtml.Fragment(figure, includeJs);
+        bundle["text/plain"] = $"{figure.Title} (saved: {string.Join(", ", saved.Select(Path.GetFileName))} in {folder})";
+        return bundle;
+    }
+}

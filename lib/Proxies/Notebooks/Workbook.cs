@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+using Proxies.Data;
+using Proxies.Experiments;
+using Proxies.Results;
+using Proxies.Runtime;
+using Proxies.Training;
+
+namespace Proxies.Notebooks;
+
+/// <summary>What a notebook's cells call: its parameters, running a named sweep with progress, loading the results.</summary>
+public static class Workbook
+{
+    public static Profile Profile => Profiles.Parse(NotebookParameters.Get("profile", "quick"));
+
+    /// <summary>Where sweeps go: the committed reference results (results/&lt;profile&gt;) unless told otherwise,
+    /// so the quick profile opens instantly from the committed runs and any missing run is trained.</summary>
+    public static string ResultsRoot => Path.GetFullPath(NotebookParameters.Get("results", Path.Combine("..", "results", Profile.Name())));
+
+    /// <summary>The CLI beside this library (notebooks reference the CLI's build folder), for worker processes.</summary>
+    public static string? WorkerExecutable
+    {
+        get
+        {
+            var folder = Path.GetDirectoryName(typeof(Workbook).Assembly.Location)!;
+            var path = Path.Combine(folder, OperatingSystem.IsWindows() ? "Proxies.Cli.exe" : "Proxies.Cli");
+            return File.Exists(path) ? path : null;
+        }
+    }
+
+    /// <summary>Runs (or resumes) a named experiment at the notebook's profile, printing a line per finished run.</summary>
+    public static ResultsStore Sweep(string experiment, int? workers = null)
+    {
+        var e = Catalog.Find(experiment);
+        int n = workers ?? Environment.ProcessorCount;
+        IRunExecutor executor = n > 1 && WorkerExecutable is { } exe
+            ? new WorkerPoolExecutor(exe, Array.Empty<string>(), n, 1, "auto")
+            : new InProcessExecutor();
+        var started = DateTime.UtcNow;
+        var progress = new ConsoleProgress(started);
+        var summary = Experiments.Sweep.Run(e, Profile, ResultsRoot, executor, workers: n, progress: progress);
+        Console.WriteLine($"{experiment} ({Profile.Name()}): {summary.Done} runs trained now, {summary.Skipped} already in {summary.Folder}" +
+                          $" ({(DateTime.UtcNow - started).TotalSeconds:F0} s)");
+        if (summary.Failures.Count > 0) throw new InvalidOperationException("failed runs:\n" + string.Join("\n", summary.Failures));
+        return new ResultsStore(ResultsRoot, experiment);
+    }
+
+    sealed class ConsoleProgress(DateTime started) : IProgress<SweepProgress>
+    {
+        public void Report(SweepProgress p)
+        {
+            if (p.RunId == "") { if (p.Total > 0) Console.WriteLine($"{p.Message}; training {p.Total}"); return; }
+            double elapsed = (DateTime.UtcNow - started).TotalSeconds;
+            Console.WriteLine($"  run {p.Done}/{p.Total} ({elapsed:F0} s, ~{elapsed / p.Done * (p.Total - p.Done):F0} s left): {p.Message}");
+        }
+    }
+
+    /// <summary>The environment checks of notebook 00, as rows (check, value, ok).</summary>
+    public static Table EnvironmentReport()
+    {
+        var rows = new List<IReadOnlyList<object>>();
+        void Add(string check, Func<string> value)
+        {
+            try { rows.Add(new object[] { check, value(), "ok" }); }
+            catch (Exception e) { rows.Add(new object[] { check, e.Message, "PROBLEM" }); }
+        }
+        Add("libtorch", () => { TorchRuntime.Start(); return $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, {RuntimeInformation.OSDescription}"; });
+        Add("threads", () => $"{TorchSharp.torch.get_num_threads()} intra-op threads on {Environment.ProcessorCount} cores, OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")}");
+        Add("device", () => TorchSharp.torch.cuda.is_available() ? $"CUDA available ({TorchSharp.torch.cuda.device_count()} device(s))" : "CPU (no CUDA device or CPU build)");
+        Add("data", () =>
+        {
+            var streams = TokenStreams.Load(TextCorpus.DefaultPath);
+            return $"{streams.Source}: {streams.Train.Length / 1e6:F2} M training bytes, {streams.Eval.Length / 1e6:F2} M held out";
+        });
+        Add("figures", () => Figures.FigureOutput.ImageProblem ?? $"HTML, PNG and SVG into {Path.GetFullPath(Figures.FigureOutput.Folder)}");
+        Add("workers", () => WorkerExecutable is { } w ? $"sweeps use {Environment.ProcessorCount} worker processes ({w})" : "sweeps run in this process (build lib/Proxies.Cli to use worker processes)");
+        Add("results", () => $"{ResultsRoot} (profile {Profile.Name()})");
+        return new Table("Environment", new[] { "check", "value", "status" }, rows);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using Proxies.Figures;
+using Proxies.Notebooks;
+using Proxies.Tests.Reliability;
+
+namespace Proxies.Tests.Notebooks;
+
+/// <summary>
+/// Executes every notebook of the workbook at the smoke profile, as CI does: the same files a user opens, fresh
+/// results (real training), executed notebooks and figures under runs/ci/notebooks for CI to show.
+/// </summary>
+public class WorkbookNotebooksTests
+{
+    static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Proxies.Notebooks.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("repository root not found above " + AppContext.BaseDirectory);
+    }
+
+    [Fact]
+    public void EveryNotebookRunsAtTheSmokeProfileAndDrawsRealFigures()
+    {
+        var root = RepoRoot();
+        var outDir = Path.Combine(root, "runs", "ci", "notebooks");
+        if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
+        var results = Directory.CreateTempSubdirectory("proxies-nb-results-").FullName;
+        var notebooks = Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb").Order().ToArray();
+        Assert.True(notebooks.Length >= 2, "the workbook has notebooks 00 and 01 at least");
+
+        var (code, stdout, stderr) = CliProcess.Run(["notebooks", .. notebooks, "--profile", "smoke", "--out", outDir, "--results", results]);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains($"notebooks: {notebooks.Length} passed, 0 failed", stdout);
+
+        foreach (var notebook in notebooks)
+        {
+            var executed = Path.Combine(outDir, Path.GetFileName(notebook));
+            NbformatValidator.AssertValid(executed);
+            var outputs = Ipynb.Load(executed).Cells.Where(c => (string?)c["cell_type"] == "code")
+                .SelectMany(c => c["outputs"]!.AsArray().OfType<JsonObject>()).ToList();
+            Assert.DoesNotContain(outputs, o => (string?)o["output_type"] == "error");
+            var figures = Path.Combine(outDir, "figures", Path.GetFileNameWithoutExtension(notebook));
+            var pngs = Directory.GetFiles(figures, "*.png");
+            Assert.NotEmpty(pngs);
+            foreach (var png in pngs)
+            {
+                // A real image of a chart: full size, drawn lines and text, many colours (anti-aliasing), not blank.
+                var image = PngInspector.Inspect(png);
+                Assert.True(image.Width >= 1000 && image.Height >= 500, $"{png}: {image.Width}×{image.Height}");
+                Assert.InRange(image.InkFraction, 0.01, 0.6);
+                Assert.True(image.DistinctColours > 50, $"{png}: {image.DistinctColours} colours");
+                Assert.True(File.Exists(Path.ChangeExtension(png, ".svg")) && File.Exists(Path.ChangeExtension(png, ".html")));
+                Assert.Contains("<svg", File.ReadAllText(Path.ChangeExtension(png, ".svg")));
+            }
+            // Each figure is in the notebook too: as an interactive chart and as a PNG for viewers that run no scripts.
+            Assert.Equal(pngs.Length, outputs.Count(o => o["data"]?["image/png"] is not null));
+        }
+    }
+
+    [Fact]
+    public void OfflineHtmlLoadsNoScriptFromTheNetwork()
+    {
+        var figure = Figure.Line("check", "check", new Panel("x", "y", new[] { new Series("s", new double[] { 1, 2 }, new double[] { 3, 4 }, Palette.ColourFor(0)) }));
+        var html = FigureHtml.Document(figure);
+        Assert.DoesNotMatch("<script[^>]*src=", html);
+        Assert.Contains("Plotly.newPlot", html);
+        Assert.True(html.Length > 3_000_000, "plotly.js is embedded");
+    }
+}
