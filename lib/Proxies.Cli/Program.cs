@@ -17,6 +17,7 @@ public static class Program
           report        final loss by LR and LR sensitivity by size, from a results folder
           merge         combine shard folders of a sweep run on several machines
           notebooks     run the notebooks headless and write the executed files (notebooks --help)
+          bench         training speed here against the machine's matrix-multiply ceiling (bench --help)
         """;
 
     public static int Main(string[] args)
@@ -37,6 +38,8 @@ public static class Program
                 "merge" => MergeVerb.Run(rest),
                 "notebooks" when rest.Contains("--help") => PrintHelp(NotebooksVerb.Help),
                 "notebooks" => NotebooksVerb.Run(rest),
+                "bench" when rest.Contains("--help") => PrintHelp(BenchVerb.Help),
+                "bench" => BenchVerb.Run(rest),
                 _ => throw new UsageException($"unknown verb '{args[0]}'\n{Usage}"),
             };
         }

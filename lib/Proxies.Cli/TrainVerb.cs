@@ -17,7 +17,7 @@ public static class TrainVerb
           --qk-layernorm on|off (on)  --z-loss X (1e-4)  --weight-decay X (1e-4)  --wd-mode independent|coupled
           --eps X (1e-8)  --beta1 X (0.9)  --beta2 X (0.95)  --clip X (1)
           --mu-param off|simple|intermediate|full  --mu-base-width N (256)  --mu-head scaled|base
-          --seed N (0)  --data FILE (data/brown.txt.gz)  --probe-every N (1)  --eval-every N (0: start and end)
+          --seed N (0)  --data FILE (data/brown.txt.gz)  --vocab bytes|words:N|bpe:N|FILE (bytes)  --probe-every N (1)  --eval-every N (0: start and end)
           --device auto|cpu|cuda  --threads N  --out DIR (runs/train)
         Writes DIR/runs.csv (one row per run) and DIR/curves/<run_id>.csv (per-step probes).
         """;
@@ -69,6 +69,7 @@ public static class TrainVerb
             ClipNorm = cl.Double("--clip", defaults.ClipNorm),
             Seed = cl.Int("--seed", defaults.Seed),
             Data = cl.String("--data") ?? defaults.Data,
+            Vocab = cl.String("--vocab") ?? defaults.Vocab,
             ProbeEvery = cl.Int("--probe-every", defaults.ProbeEvery),
             EvalEvery = cl.Int("--eval-every", defaults.EvalEvery),
         };

@@ -8,12 +8,12 @@ namespace Proxies.Data;
 /// </summary>
 public sealed class BatchSampler
 {
-    readonly byte[] stream;
+    readonly int[] stream;
     readonly int batchSize, seqLen;
     readonly Random random;
     readonly long[] buffer;
 
-    public BatchSampler(byte[] stream, int batchSize, int seqLen, int seed)
+    public BatchSampler(int[] stream, int batchSize, int seqLen, int seed)
     {
         if (stream.Length < seqLen + 2)
             throw new DataException($"the token stream has {stream.Length} tokens, fewer than seq-len + 2 = {seqLen + 2}; use a larger data file or a smaller --seq-len");
@@ -30,7 +30,7 @@ public sealed class BatchSampler
     }
 
     /// <summary>Fixed, evenly spaced windows of a stream, for the held-out loss (same every call).</summary>
-    public static IEnumerable<(Tensor Inputs, Tensor Targets)> EvalBatches(byte[] stream, int batches, int batchSize, int seqLen, Device device)
+    public static IEnumerable<(Tensor Inputs, Tensor Targets)> EvalBatches(int[] stream, int batches, int batchSize, int seqLen, Device device)
     {
         long windows = (long)batches * batchSize;
         long stride = Math.Max(1, (stream.Length - seqLen - 1) / windows);
@@ -43,7 +43,7 @@ public sealed class BatchSampler
         }
     }
 
-    static void CopyWindow(byte[] stream, long start, long[] buffer, int row, int seqLen)
+    static void CopyWindow(int[] stream, long start, long[] buffer, int row, int seqLen)
     {
         for (int t = 0; t <= seqLen; t++) buffer[row * (seqLen + 1) + t] = stream[start + t];
     }

@@ -4,29 +4,30 @@ namespace Proxies.Data;
 /// Train and held-out token streams. The split is by document and deterministic: every 20th document
 /// (index 19, 39, ...) is held out, so eval text is never trained on and the split does not depend on a seed.
 /// </summary>
-public sealed record TokenStreams(byte[] Train, byte[] Eval, int Vocab, string Source)
+public sealed record TokenStreams(int[] Train, int[] Eval, int Vocab, string Source, string VocabSpec)
 {
     public const int EvalEvery = 20;
 
-    public static TokenStreams FromCorpus(TextCorpus corpus)
+    public static TokenStreams FromCorpus(TextCorpus corpus, string vocabSpec)
     {
         var docs = corpus.Documents;
         if (docs.Count < EvalEvery)
             throw new DataException($"data file '{corpus.Source}' has {docs.Count} documents; the held-out split needs at least {EvalEvery} (documents are separated by blank lines, or one per JSON line)");
-        var train = docs.Where((_, i) => i % EvalEvery != EvalEvery - 1);
-        var eval = docs.Where((_, i) => i % EvalEvery == EvalEvery - 1);
-        return new TokenStreams(ByteTokenizer.Encode(train), ByteTokenizer.Encode(eval), ByteTokenizer.VocabSize, corpus.Source);
+        var train = docs.Where((_, i) => i % EvalEvery != EvalEvery - 1).ToList();
+        var eval = docs.Where((_, i) => i % EvalEvery == EvalEvery - 1).ToList();
+        var tokenizer = Vocabularies.Create(vocabSpec, train);
+        return new TokenStreams(tokenizer.Encode(train), tokenizer.Encode(eval), tokenizer.VocabSize, corpus.Source, vocabSpec);
     }
 
-    static readonly Dictionary<string, TokenStreams> Cache = new();
+    static readonly Dictionary<(string, string), TokenStreams> Cache = new();
 
-    /// <summary>Loads and tokenizes once per process and path (sweeps train many models on one corpus).</summary>
-    public static TokenStreams Load(string path)
+    /// <summary>Loads and tokenizes once per process, path and vocabulary (sweeps train many models on one corpus).</summary>
+    public static TokenStreams Load(string path, string vocabSpec = "bytes")
     {
-        var full = Path.GetFullPath(path);
+        var key = (Path.GetFullPath(path), vocabSpec);
         lock (Cache)
         {
-            if (!Cache.TryGetValue(full, out var streams)) Cache[full] = streams = FromCorpus(TextCorpus.Load(full));
+            if (!Cache.TryGetValue(key, out var streams)) Cache[key] = streams = FromCorpus(TextCorpus.Load(key.Item1), vocabSpec);
             return streams;
         }
     }

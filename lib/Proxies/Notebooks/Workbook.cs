@@ -69,7 +69,7 @@ public static class Workbook
         Add("data", () =>
         {
             var streams = TokenStreams.Load(TextCorpus.DefaultPath);
-            return $"{streams.Source}: {streams.Train.Length / 1e6:F2} M training bytes, {streams.Eval.Length / 1e6:F2} M held out";
+            return $"{streams.Source}: {streams.Train.Length / 1e6:F2} M training tokens (bytes), {streams.Eval.Length / 1e6:F2} M held out";
         });
         Add("figures", () => Figures.FigureOutput.ImageProblem ?? $"HTML, PNG and SVG into {Path.GetFullPath(Figures.FigureOutput.Folder)}");
         Add("workers", () => WorkerExecutable is { } w ? $"sweeps use {Environment.ProcessorCount} worker processes ({w})" : "sweeps run in this process (build lib/Proxies.Cli to use worker processes)");

@@ -36,7 +36,7 @@ public static class ConfigValidation
             Require(m.Width % m.Heads != 0 || m.HeadDim % 2 == 0, "--head-dim", m.HeadDim, "must be even (RoPE rotates channel pairs)");
         }
         Require(m.SeqLen >= 2 && m.SeqLen <= 1 << 16, "--seq-len", m.SeqLen, "must be an integer from 2 to 65536");
-        Require(m.Vocab >= 2, "--vocab", m.Vocab, "must be at least 2");
+        if (Data.Vocabularies.Check(c.Vocab) is { } vocabProblem) errors.Add(new ConfigError("--vocab", c.Vocab, vocabProblem));
         Require(m.MuParamBaseWidth >= 1, "--mu-base-width", m.MuParamBaseWidth, "must be at least 1");
         Require(c.BatchSize >= 1, "--batch-size", c.BatchSize, "must be at least 1");
         Require(c.Steps >= 1, "--steps", c.Steps, "must be at least 1");

@@ -29,6 +29,8 @@ public sealed record TrainConfig
     public int Seed { get; init; }
     /// <summary>Text file to train on; null means the shipped Brown corpus.</summary>
     public string? Data { get; init; }
+    /// <summary>Tokens: bytes (vocabulary 256), or see <see cref="Data.Vocabularies"/>.</summary>
+    public string Vocab { get; init; } = "bytes";
     /// <summary>Probes (per-layer RMS, attention and output logits) every k steps; the loss is read then too.</summary>
     public int ProbeEvery { get; init; } = 1;
     /// <summary>Held-out loss every k steps (0: only at the start and the end).</summary>

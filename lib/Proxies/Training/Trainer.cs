@@ -23,7 +23,7 @@ public static class Trainer
         ConfigValidation.Ensure(config);
         TorchRuntime.Start();
         device ??= CPU;
-        var streams = TokenStreams.Load(config.Data ?? TextCorpus.DefaultPath);
+        var streams = TokenStreams.Load(config.Data ?? TextCorpus.DefaultPath, config.Vocab);
         var modelConfig = config.Model with { Vocab = streams.Vocab };
         var clock = Stopwatch.StartNew();
 

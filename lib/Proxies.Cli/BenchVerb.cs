@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Proxies.Benchmarks;
+using Proxies.Experiments;
+using Proxies.Runtime;
+
+namespace Proxies.Cli;
+
+/// <summary>`bench`: how fast Proxies trains here, against the machine's fp32 matrix-multiply ceiling measured in the same run.</summary>
+public static class BenchVerb
+{
+    public const string Help = """
+        bench: training speed on this machine, and how close it is to the hardware's limit.
+          --configs d64,d128,d256 (all)   --steps N (30 timed steps)   --threads N (all cores)   --device auto|cpu|cuda
+          --memory-steps N (2000; 0 skips)   --sweep on|off (on: runs/hour, 1 process vs one per core)   --json
+        Per config: ms/step, tokens/s, GFLOP/s, MFU (against the GEMM peak measured here), probe overhead.
+        """;
+
+    public static int Run(string[] args)
+    {
+        var cl = new CommandLine(args, new HashSet<string> { "--json" });
+        var names = (cl.String("--configs") ?? string.Join(",", StepBenchmark.Standard.Select(s => s.Name))).Split(',');
+        foreach (var n in names)
+            if (StepBenchmark.Standard.All(s => s.Name != n))
+                throw new UsageException($"--configs {n}: must be a comma-separated list of {string.Join(", ", StepBenchmark.Standard.Select(s => s.Name))}");
+        int steps = cl.Int("--steps", 30);
+        if (steps < 3) throw new UsageException($"--steps {steps}: must be at least 3");
+        int memorySteps = cl.Int("--memory-steps", 2000);
+        if (memorySteps is < 0 or (> 0 and < 200)) throw new UsageException($"--memory-steps {memorySteps}: must be 0 (skip) or at least 200");
+        bool sweep = cl.OnOff("--sweep", true);
+        bool json = cl.Has("--json");
+        var (deviceName, threads) = TrainVerb.ReadRuntime(cl);
+        cl.RejectUnknown("bench");
+
+        TorchRuntime.Start(threads);
+        var device = TorchRuntime.ResolveDevice(deviceName);
+        int threadCount = TorchSharp.torch.get_num_threads();
+        void Say(string line) { if (!json) Console.WriteLine(line); }
+
+        double peak = GemmPeak.Measure(device);
+        Say($"fp32 GEMM peak: {peak:F0} GFLOP/s ({threadCount} threads, {device.type})");
+        var timings = new List<StepTiming>();
+        foreach (var (name, width, depth, seq, batch) in StepBenchmark.Standard.Where(s => names.Contains(s.Name)))
+        {
+            var t = StepBenchmark.Measure(name, StepBenchmark.ConfigFor(width, depth, seq, batch, steps + 1), peak, device);
+            timings.Add(t);
+            Say($"{name}: width {width}, {depth} layers, seq {seq}, batch {batch}: {t.MsPerStep:F1} ms/step, {t.TokensPerSecond:F0} tokens/s, " +
+                $"{t.Gflops:F1} GFLOP/s = {t.Mfu:P0} of peak; probes every step ×{t.ProbeOverhead:F2}");
+        }
+        MemoryGrowth? memory = null;
+        if (memorySteps > 0)
+        {
+            memory = MemoryGrowth.Measure(StepBenchmark.ConfigFor(64, 2, 64, 32, memorySteps), device);
+            Say($"memory over {memory.Steps} steps (d64): {memory.RssAfterWarmupMb:F0} MiB after warm-up, {memory.RssAtEndMb:F0} MiB at the end ({memory.Growth:+0.0%;-0.0%}), peak {memory.PeakRssMb:F0} MiB");
+        }
+        double? oneProcess = null, workers = null;
+        int cores = Environment.ProcessorCount;
+        if (sweep)
+        {
+            oneProcess = SweepThroughput.RunsPerHour(new InProcessExecutor(deviceName, threads), 1);
+            workers = SweepThroughput.RunsPerHour(new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, cores, 1, deviceName), cores);
+            Say($"sweep of 8 small runs: {oneProcess:F0} runs/hour in one process ({threadCount} threads), {workers:F0} runs/hour with {cores} worker processes of one thread (×{workers / oneProcess:F2})");
+        }
+        if (json) Console.WriteLine(Json(peak, threadCount, device.type.ToString(), timings, memory, oneProcess, workers, cores));
+        return 0;
+    }
+
+    static string Json(double peak, int threads, string device, List<StepTiming> timings, MemoryGrowth? memory, double? oneProcess, double? workers, int cores)
+    {
+        var root = new JsonObject
+        {
+            ["framework"] = "proxies",
+            ["version"] = typeof(StepBenchmark).Assembly.GetName().Version?.ToString(),
+            ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
+            ["machine"] = RuntimeInformation.OSDescription,
+            ["device"] = device,
+            ["threads"] = threads,
+            ["gemm_gflops"] = peak,
+            ["configs"] = new JsonArray(timings.Select(t => (JsonNode)new JsonObject
+            {
+                ["name"] = t.Name, ["width"] = t.Config.Model.Width, ["depth"] = t.Config.Model.Depth, ["heads"] = t.Config.Model.Heads,
+                ["seq_len"] = t.Config.Model.SeqLen, ["batch_size"] = t.Config.BatchSize,
+                ["ms_per_step"] = t.MsPerStep, ["tokens_per_s"] = t.TokensPerSecond, ["gflops"] = t.Gflops, ["mfu"] = t.Mfu,
+                ["probe_overhead"] = t.ProbeOverhead,
+            }).ToArray()),
+        };
+        if (memory is not null)
+            root["memory"] = new JsonObject
+            {
+                ["steps"] = memory.Steps, ["rss_after_warmup_mb"] = memory.RssAfterWarmupMb, ["rss_at_end_mb"] = memory.RssAtEndMb,
+                ["growth"] = memory.Growth, ["peak_rss_mb"] = memory.PeakRssMb,
+            };
+        if (oneProcess is not null)
+            root["sweep"] = new JsonObject { ["runs_per_hour_one_process"] = oneProcess, ["runs_per_hour_workers"] = workers, ["workers"] = cores };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+}
