@@ -17,6 +17,8 @@ public static class TrainVerb
           --qk-layernorm on|off (on)  --z-loss X (1e-4)  --weight-decay X (1e-4)  --wd-mode independent|coupled
           --eps X (1e-8)  --beta1 X (0.9)  --beta2 X (0.95)  --clip X (1)
           --mu-param off|simple|intermediate|full  --mu-base-width N (256)  --mu-head scaled|base
+          --optimizer adamw|sgd  --mu-centering on|off  --mu-loss X (0)  --logit-softcap C (0: off)
+          --tie-head on|off  --final-ln-gain learned|fixed  --precision fp32|bf16 (bf16: head and logits rounded)
           --seed N (0)  --data FILE (data/brown.txt.gz)  --vocab bytes|words:N|bpe:N|FILE (bytes)  --probe-every N (1)  --eval-every N (0: start and end)
           --device auto|cpu|cuda  --threads N  --out DIR (runs/train)
         Writes DIR/runs.csv (one row per run) and DIR/curves/<run_id>.csv (per-step probes).
@@ -51,6 +53,10 @@ public static class TrainVerb
                 ("intermediate", MuParam.Intermediate), ("full", MuParam.Full)),
             MuParamBaseWidth = cl.Int("--mu-base-width", m.MuParamBaseWidth),
             MuParamScaleHead = cl.Choice("--mu-head", m.MuParamScaleHead, ("scaled", true), ("base", false)),
+            TieHead = cl.OnOff("--tie-head", m.TieHead),
+            FinalLnGain = cl.Choice("--final-ln-gain", m.FinalLnGain, ("learned", FinalLnGain.Learned), ("fixed", FinalLnGain.Fixed)),
+            LogitSoftcap = cl.Double("--logit-softcap", m.LogitSoftcap),
+            Precision = cl.Choice("--precision", m.Precision, ("fp32", Precision.Fp32), ("bf16", Precision.Bf16)),
         };
         return defaults with
         {
@@ -61,6 +67,9 @@ public static class TrainVerb
             Lr = cl.Double("--lr", defaults.Lr),
             MinLr = cl.Double("--min-lr", defaults.MinLr),
             ZLoss = cl.Double("--z-loss", defaults.ZLoss),
+            Optimizer = cl.Choice("--optimizer", defaults.Optimizer, ("adamw", OptimizerKind.AdamW), ("sgd", OptimizerKind.Sgd)),
+            MuCentering = cl.OnOff("--mu-centering", defaults.MuCentering),
+            MuLoss = cl.Double("--mu-loss", defaults.MuLoss),
             WeightDecay = cl.Double("--weight-decay", defaults.WeightDecay),
             WdMode = cl.Choice("--wd-mode", defaults.WdMode, ("independent", WeightDecayMode.Independent), ("coupled", WeightDecayMode.Coupled)),
             Eps = cl.Double("--eps", defaults.Eps),
@@ -121,6 +130,7 @@ public static class TrainVerb
             params (non-embedding) {r.Params:N0}
             initial loss  {F(r.InitialLoss)}    final eval loss {F(r.FinalEvalLoss)}    final train loss {F(r.FinalTrainLoss)}
             max attention logit {F(r.MaxAttnLogit)} (block 0: {F(r.MaxAttnLogitBlock0)})    output logit mean {F(r.FinalOutputLogitMean)}    log Z {F(r.FinalLogZ)}
+            head ‖μ‖ {F(r.InitialHeadMuNorm)} -> {F(r.FinalHeadMuNorm)}    ‖mean final hidden‖ {F(r.FinalHiddenMeanNorm)}    final LN gain RMS {F(r.FinalLnGainRms)}
             diverged {(r.Diverged ? $"YES{(r.DivergedStep >= 0 ? $" (non-finite at step {r.DivergedStep})" : " (final loss above initial)")}" : "no")}    {F(r.MsPerStep)} ms/step, {F(r.WallSeconds)} s in all
             """);
     }

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Proxies.Losses;
 
 /// <summary>Loss terms and output-logit statistics of one batch, as tensors (no host sync).</summary>
-public readonly record struct LossTerms(Tensor Total, Tensor CrossEntropy, Tensor ZLoss, Tensor MeanLogit, Tensor MeanLogZ);
+public readonly record struct LossTerms(Tensor Total, Tensor CrossEntropy, Tensor ZLoss, Tensor MeanLogit, Tensor MeanLogZ, Tensor LogitStd);
 
 /// <summary>
 /// Next-token cross-entropy with the paper's z-loss, both from one logsumexp (science.md §1.4):
@@ -22,6 +22,6 @@ public static class LanguageModelLoss
         var z = logZ.square().mean();
         var total = zLossCoef == 0 ? ce : ce + zLossCoef * z;
         using var _ = no_grad();
-        return new LossTerms(total, ce, z, flat.detach().mean(), logZ.detach().mean());
+        return new LossTerms(total, ce, z, flat.detach().mean(), logZ.detach().mean(), flat.detach().std(1).mean());
     }
 }

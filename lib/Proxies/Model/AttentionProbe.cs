@@ -37,6 +37,16 @@ public sealed class AttentionProbe
         perBlock.Add(cat(new[] { max, qn, kn, cos }).MoveToOuterDisposeScope());
     }
 
+    /// <summary>The mean final hidden state h̄ (after the final LayerNorm, over batch and positions): the mean output
+    /// logit is exactly μ·h̄, with μ the mean row of the head.</summary>
+    public Tensor? FinalHiddenMean { get; private set; }
+
+    internal void RecordFinalHidden(Tensor h)
+    {
+        using var _ = no_grad();
+        FinalHiddenMean = h.detach().reshape(-1, h.shape[^1]).mean(new long[] { 0 });
+    }
+
     /// <summary>Rows per block: max logit, ‖q‖ and ‖k‖ at that pair, cosine. Shape (L, 4).</summary>
     public Tensor Stacked() => stack(perBlock);
 

@@ -5,6 +5,14 @@ namespace Proxies.Model;
 /// <summary>μParam variants of Wortsman et al. App. E.5 (science.md §1.4).</summary>
 public enum MuParam { Off, Simple, Intermediate, Full }
 
+/// <summary>The final LayerNorm's gain: learned (the paper's model) or fixed at 1 (a non-parametric final LN, which
+/// lets the output-logit drift reach the logits at small scale: science.md §5).</summary>
+public enum FinalLnGain { Learned, Fixed }
+
+/// <summary>fp32, or bf16 output logits: the head weight and the logits rounded to bfloat16 in the forward pass (and,
+/// through the cast, the gradient in the backward pass), where the precision of large logits matters.</summary>
+public enum Precision { Fp32, Bf16 }
+
 /// <summary>
 /// The paper's decoder-only Transformer (science.md §1.1). Defaults are the paper's where it states them;
 /// an experiment is a config diff: <c>config with { QkLayerNorm = false }</c>.
@@ -31,11 +39,19 @@ public sealed record ModelConfig
     /// The paper does not say; true follows "every linear layer".</summary>
     public bool MuParamScaleHead { get; init; } = true;
 
+    /// <summary>The head shares the input embedding's matrix (a tied head).</summary>
+    public bool TieHead { get; init; }
+    public FinalLnGain FinalLnGain { get; init; } = FinalLnGain.Learned;
+    /// <summary>Logit soft-capping y ← C·tanh(y/C) (Gemma 2; 30 in the output-logit study); 0 is off.</summary>
+    public double LogitSoftcap { get; init; }
+    public Precision Precision { get; init; } = Precision.Fp32;
+
     /// <summary>Parameters excluding the embedding and the head: 12·L·d² from the attention (4d²) and MLP (8d²),
-    /// plus the LayerNorm gains (2d per block, 2·d_h for qk-LN, d for the final LN).</summary>
+    /// plus the LayerNorm gains (2d per block, 2·d_h for qk-LN, d for a learned final LN gain).</summary>
     [JsonIgnore]
     public long NonEmbeddingParams =>
-        (long)Depth * ((4L + 2L * MlpRatio) * Width * Width + 2L * Width + (QkLayerNorm ? 2L * HeadDim : 0)) + Width;
+        (long)Depth * ((4L + 2L * MlpRatio) * Width * Width + 2L * Width + (QkLayerNorm ? 2L * HeadDim : 0))
+        + (FinalLnGain == FinalLnGain.Learned ? Width : 0);
 
     /// <summary>Attention logit scale: 1/√d_h, or 1/d_h under full μParam.</summary>
     [JsonIgnore]

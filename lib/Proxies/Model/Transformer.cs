@@ -8,7 +8,8 @@ namespace Proxies.Model;
 /// <summary>
 /// The paper's decoder-only Transformer (Wortsman et al. 2023, science.md §1.1), top to bottom in the order
 /// data flows: embedding → L × [pre-LN attention with optional qk-LayerNorm and RoPE, pre-LN GELU MLP] →
-/// final LN → untied head. No biases anywhere; LayerNorms are mean-centred with a gain and no bias.
+/// final LN → untied head. No biases anywhere; LayerNorms are mean-centred with a gain and no bias. The
+/// output-logit switches (tied head, fixed final gain, soft-capping, bf16 logits) act at the end of the forward.
 /// Weights are stored as (out, in), as nn.Linear does: y = x Wᵀ.
 /// </summary>
 public sealed class Transformer : nn.Module
@@ -16,8 +17,8 @@ public sealed class Transformer : nn.Module
     public ModelConfig Config { get; }
     readonly Parameter embed;            // (V, d)
     readonly ModuleList<Block> blocks;
-    readonly Parameter ln_f;             // (d)
-    readonly Parameter head;             // (V, d)
+    readonly Parameter? ln_f;            // (d); none when the final gain is fixed at 1
+    readonly Parameter? head;            // (V, d); none when tied to the embedding
     readonly Rope rope;
 
     public Transformer(ModelConfig config, Device? device = null, Generator? generator = null) : base("transformer")
@@ -26,8 +27,8 @@ public sealed class Transformer : nn.Module
         device ??= CPU;
         embed = new Parameter(empty(config.Vocab, config.Width));
         blocks = new ModuleList<Block>(Enumerable.Range(0, config.Depth).Select(_ => new Block(config)).ToArray());
-        ln_f = new Parameter(ones(config.Width));
-        head = new Parameter(empty(config.Vocab, config.Width));
+        if (config.FinalLnGain == FinalLnGain.Learned) ln_f = new Parameter(ones(config.Width));
+        if (!config.TieHead) head = new Parameter(empty(config.Vocab, config.Width));
         RegisterComponents();
         Initialise(generator);
         this.to(device);
@@ -35,26 +36,37 @@ public sealed class Transformer : nn.Module
     }
 
     /// <summary>tokens (B, T) → output logits (B, T, V). When <paramref name="probe"/> is given, each block
-    /// adds its attention statistics to it (computed without gradients).</summary>
+    /// adds its attention statistics to it, and the mean final hidden state is kept (computed without gradients).</summary>
     public Tensor Forward(Tensor tokens, AttentionProbe? probe = null)
     {
         var x = embed.index_select(0, tokens.flatten()).view(tokens.shape[0], tokens.shape[1], Config.Width);
         foreach (var block in blocks) x = block.Forward(x, rope, probe);
-        return F.linear(LayerNorm(x, ln_f, Config.LnEps), head);
+        var h = LayerNorm(x, ln_f, Config.LnEps);
+        probe?.RecordFinalHidden(h);
+        Tensor w = HeadWeight;
+        if (Config.Precision == Precision.Bf16) w = RoundToBf16(w);
+        var y = F.linear(h, w);
+        if (Config.Precision == Precision.Bf16) y = RoundToBf16(y);
+        return Config.LogitSoftcap > 0 ? Losses.OutputLogitFixes.SoftCap(y, Config.LogitSoftcap) : y;
     }
 
-    /// <summary>The untied head (V, d) and input embedding (V, d), for output-logit probes.</summary>
-    public Parameter Head => head;
+    /// <summary>The matrix whose rows e_j make the output logits y_j = e_j·h: the head, or the embedding when tied.</summary>
+    public Parameter HeadWeight => head ?? embed;
     public Parameter Embedding => embed;
+    /// <summary>The final LayerNorm's gain, or null when it is fixed at 1.</summary>
+    public Parameter? FinalGain => ln_f;
 
-    internal static Tensor LayerNorm(Tensor x, Tensor gain, double eps) => F.layer_norm(x, new[] { x.shape[^1] }, gain, null, eps);
+    /// <summary>x rounded to bfloat16 and back: the forward sees bf16 values, the backward a bf16-rounded gradient.</summary>
+    static Tensor RoundToBf16(Tensor x) => x.to(ScalarType.BFloat16).to(ScalarType.Float32);
+
+    internal static Tensor LayerNorm(Tensor x, Tensor? gain, double eps) => F.layer_norm(x, new[] { x.shape[^1] }, gain, null, eps);
 
     void Initialise(Generator? generator)
     {
         using var _ = no_grad();
         var c = Config;
         nn.init.normal_(embed, 0, Init.EmbeddingStd(c.Width), generator);
-        Init.TruncatedNormal(head, Init.HeadStd(c), generator);
+        if (head is not null) Init.TruncatedNormal(head, Init.HeadStd(c), generator);
         foreach (var block in blocks) block.Initialise(generator);
     }
 

@@ -12,7 +12,7 @@ public enum WeightDecayMode { Independent, Coupled }
 ///   independent: θ ← θ − s_t·(η·Δ + λ·θ)        coupled (PyTorch's AdamW): θ ← θ − s_t·η·(Δ + λ·θ)
 /// ε is a double, so values down to 1e-15 (the paper's Fig 12) are kept exactly in the fp32 update.
 /// </summary>
-public sealed class AdamW : IDisposable
+public sealed class AdamW : IOptimizer
 {
     public double Beta1 { get; }
     public double Beta2 { get; }

@@ -49,6 +49,9 @@ public static class ConfigValidation
         Require(double.IsFinite(c.WeightDecay) && c.WeightDecay >= 0, "--weight-decay", c.WeightDecay, "must be a finite number ≥ 0");
         Require(double.IsFinite(c.ZLoss) && c.ZLoss >= 0, "--z-loss", c.ZLoss, "must be a finite number ≥ 0 (the paper uses 1e-4)");
         Require(Positive(c.ClipNorm), "--clip", c.ClipNorm, "must be a positive finite number (the paper clips at 1)");
+        Require(double.IsFinite(c.MuLoss) && c.MuLoss >= 0, "--mu-loss", c.MuLoss, "must be a finite number ≥ 0 (the study uses 1e-4)");
+        Require(double.IsFinite(m.LogitSoftcap) && m.LogitSoftcap >= 0, "--logit-softcap", m.LogitSoftcap, "must be 0 (off) or a positive cap such as 30");
+        Require(!(c.MuCentering && m.TieHead), "--mu-centering", "on", "needs an untied head (--tie-head off): centering a tied head would shift the input embeddings too");
         Require(c.ProbeEvery >= 1, "--probe-every", c.ProbeEvery, "must be at least 1");
         Require(c.EvalEvery >= 0, "--eval-every", c.EvalEvery, "must be 0 (start and end only) or a positive step count");
         Require(c.EvalBatches >= 1, "--eval-batches", c.EvalBatches, "must be at least 1");

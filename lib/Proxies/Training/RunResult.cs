@@ -21,6 +21,15 @@ public sealed record RunResult
     public required double MaxAttnLogitBlock0 { get; init; }
     public required double FinalOutputLogitMean { get; init; }
     public required double FinalLogZ { get; init; }
+    /// <summary>Per-token standard deviation of the logits over the vocabulary (a uniform shift leaves it unchanged).</summary>
+    public double FinalLogitStd { get; init; } = double.NaN;
+    /// <summary>‖μ‖ of the head's mean row at initialisation and at the end (science.md §1.5).</summary>
+    public double InitialHeadMuNorm { get; init; } = double.NaN;
+    public double FinalHeadMuNorm { get; init; } = double.NaN;
+    public double FinalEmbedMuNorm { get; init; } = double.NaN;
+    /// <summary>‖h̄‖, the mean final hidden state (after the final LayerNorm).</summary>
+    public double FinalHiddenMeanNorm { get; init; } = double.NaN;
+    public double FinalLnGainRms { get; init; } = double.NaN;
     public required double WallSeconds { get; init; }
     public required double MsPerStep { get; init; }
 }

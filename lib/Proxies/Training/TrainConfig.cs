@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Proxies.Model;
 using Proxies.Optimization;
@@ -25,6 +26,11 @@ public sealed record TrainConfig
     public double WeightDecay { get; init; } = 1e-4;
     public WeightDecayMode WdMode { get; init; } = WeightDecayMode.Independent;
     public double ZLoss { get; init; } = 1e-4;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
+    /// <summary>After every optimizer step, subtract the mean head row μ from every head row (output-embedding centering).</summary>
+    public bool MuCentering { get; init; }
+    /// <summary>μ-loss coefficient: + coef·‖μ‖² (0 is off; the study uses 1e-4).</summary>
+    public double MuLoss { get; init; }
     public double ClipNorm { get; init; } = 1.0;
     public int Seed { get; init; }
     /// <summary>Text file to train on; null means the shipped Brown corpus.</summary>
@@ -41,15 +47,27 @@ public sealed record TrainConfig
     /// <summary>The experiment's label for this run's variant, e.g. "qk-ln off" (not part of the run's identity).</summary>
     public string Variant { get; init; } = "";
 
-    /// <summary>A stable id from every field that changes the run's numbers (not the experiment's or variant's name).</summary>
+    /// <summary>A stable id from every field that changes the run's numbers (not the experiment's or variant's name).
+    /// Fields at their default value are left out of the hash, so adding a new switch to the workbook (at a default
+    /// that reproduces the old behaviour) keeps every existing run's id, and committed results stay resumable.</summary>
     [JsonIgnore]
     public string RunId
     {
         get
         {
-            var identity = this with { Experiment = "", Variant = "" };
-            var json = JsonSerializer.Serialize(identity, JsonOptions);
-            return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..12].ToLowerInvariant();
+            var identity = JsonSerializer.SerializeToNode(this with { Experiment = "", Variant = "" }, JsonOptions)!.AsObject();
+            WithoutDefaults(identity, JsonSerializer.SerializeToNode(new TrainConfig(), JsonOptions)!.AsObject());
+            return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity.ToJsonString())))[..12].ToLowerInvariant();
+        }
+    }
+
+    static void WithoutDefaults(JsonObject node, JsonObject defaults)
+    {
+        foreach (var (name, value) in node.ToList())
+        {
+            var fallback = defaults[name];
+            if (value is JsonObject child && fallback is JsonObject childDefaults) WithoutDefaults(child, childDefaults);
+            else if (JsonNode.DeepEquals(value, fallback)) node.Remove(name);
         }
     }
 

@@ -11,9 +11,9 @@ namespace Proxies.Training;
 
 /// <summary>
 /// The training loop, a straight line: data, model, optimizer, then per step forward → loss → backward →
-/// clip → AdamW, with probes every <see cref="TrainConfig.ProbeEvery"/> steps. Divergence is a result:
-/// the run stops at the first step whose loss, gradient norm or log Z is not finite and is recorded as diverged
-/// at that step; a final held-out loss above the initial loss also counts as diverged (the paper's rule).
+/// clip → optimizer (→ μ-centering), with probes every <see cref="TrainConfig.ProbeEvery"/> steps. Divergence is
+/// a result: the run stops at the first step whose loss, gradient norm or log Z is not finite and is recorded as
+/// diverged at that step; a final held-out loss above the initial loss also counts as diverged (the paper's rule).
 /// </summary>
 public static class Trainer
 {
@@ -30,15 +30,18 @@ public static class Trainer
         manual_seed(config.Seed);
         using var model = new Transformer(modelConfig, device);
         var groups = MuParamGroups.Build(model);
-        using var optimizer = new AdamW(groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode);
+        using IOptimizer optimizer = config.Optimizer == OptimizerKind.Sgd
+            ? new Sgd(groups, config.WeightDecay, config.WdMode)
+            : new AdamW(groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode);
         var sampler = new BatchSampler(streams.Train, config.BatchSize, modelConfig.SeqLen, config.Seed);
         var schedule = config.Schedule;
         var curve = new Curve(CurveColumns(modelConfig.Depth, groups));
         var parameters = groups.Select(g => (Tensor)g.Parameter).ToList();
 
         double initialLoss = EvalLoss(model, streams, config, device);
-        double lastLoss = double.NaN, lastEval = double.NaN, maxLogit = double.NegativeInfinity, maxLogit0 = double.NegativeInfinity;
-        double lastLogitMean = double.NaN, lastLogZ = double.NaN;
+        double initialMuNorm = OutputStatistics.MuNorm(model.HeadWeight);
+        var last = new Dictionary<string, double>();
+        double maxLogit = double.NegativeInfinity, maxLogit0 = double.NegativeInfinity;
         int divergedStep = -1, stepsDone = 0;
         var trainClock = Stopwatch.StartNew();
 
@@ -51,55 +54,50 @@ public static class Trainer
             var attention = probing ? new AttentionProbe() : null;
             var logits = model.Forward(inputs, attention);
             var loss = LanguageModelLoss.Compute(logits, targets, config.ZLoss);
+            var total = config.MuLoss > 0 ? loss.Total + OutputLogitFixes.MuLoss(model.HeadWeight, config.MuLoss) : loss.Total;
             optimizer.ZeroGrad();
-            loss.Total.backward();
+            total.backward();
 
             Tensor[]? gradRms = probing ? groups.Select(g => LayerStatistics.Rms(g.Parameter.grad!)).ToArray() : null;
             var gradNorm = GradientClipping.ClipGlobalNorm(parameters, config.ClipNorm);
             var updates = probing ? new Tensor[groups.Count] : null;
             optimizer.Step(config.Lr, schedule.Multiplier(step), updates);
+            if (config.MuCentering) OutputLogitFixes.CenterHead(model.HeadWeight);
             stepsDone = step + 1;
+
             if (!probing)
             {
                 // Between probes only the loss and gradient norm are read (one small transfer), so divergence is
                 // caught at the step it happens.
                 var check = stack(new[] { loss.CrossEntropy, gradNorm }).to(float64).cpu().data<double>().ToArray();
                 if (double.IsFinite(check[0]) && double.IsFinite(check[1])) continue;
-                var last = curve.NewRow();
-                (last[0], last[1], last[2], last[4]) = (step, schedule.LearningRate(step), check[0], check[1]);
-                lastLoss = check[0];
+                Record(curve, new Dictionary<string, double>
+                    { ["step"] = step, ["lr"] = schedule.LearningRate(step), ["loss"] = check[0], ["grad_norm"] = check[1] });
+                last["loss"] = check[0];
                 divergedStep = step;
                 break;
             }
 
-            // One transfer for every scalar of the step.
+            // One transfer for every scalar of the step, then named values (metrics as data).
+            var output = OutputStatistics.Collect(model, attention!.FinalHiddenMean!);
             var scalars = cat(new[]
             {
-                stack(new[] { loss.CrossEntropy, loss.ZLoss, gradNorm, loss.MeanLogit, loss.MeanLogZ }),
-                attention!.Stacked().flatten(),
+                stack(new[] { loss.CrossEntropy, loss.ZLoss, gradNorm, loss.MeanLogit, loss.MeanLogZ, loss.LogitStd }),
+                output,
+                attention.Stacked().flatten(),
                 LayerStatistics.Collect(groups, gradRms!, updates!),
             }).to(float64).cpu().data<double>().ToArray();
+            var values = Name(scalars, modelConfig.Depth, groups);
+            values["step"] = step;
+            values["lr"] = schedule.LearningRate(step);
+            if (config.EvalEvery > 0 && step > 0 && step % config.EvalEvery == 0) values["eval_loss"] = EvalLoss(model, streams, config, device);
+            Record(curve, values);
+            last = values;
+            maxLogit = Math.Max(maxLogit, values["max_attn_logit"]);
+            maxLogit0 = Math.Max(maxLogit0, values["attn_logit_max/0"]);
+            progress?.Report(new TrainProgress(step, config.Steps, values["loss"], values["max_attn_logit"], clock.Elapsed.TotalSeconds));
 
-            var row = curve.NewRow();
-            row[0] = step; row[1] = schedule.LearningRate(step);
-            Array.Copy(scalars, 0, row, 2, 5);                      // loss, z_loss, grad_norm, logit mean, log Z
-            int blocks = modelConfig.Depth;
-            double stepMax = double.NegativeInfinity;
-            for (int b = 0; b < blocks; b++)
-            {
-                Array.Copy(scalars, 5 + 4 * b, row, AttentionColumn0 + 4 * b, 4);
-                stepMax = Math.Max(stepMax, scalars[5 + 4 * b]);
-            }
-            row[7] = stepMax;
-            Array.Copy(scalars, 5 + 4 * blocks, row, AttentionColumn0 + 4 * blocks + 1, scalars.Length - 5 - 4 * blocks);
-
-            lastLoss = scalars[0]; lastLogitMean = scalars[3]; lastLogZ = scalars[4];
-            maxLogit = Math.Max(maxLogit, stepMax); maxLogit0 = Math.Max(maxLogit0, scalars[5]);
-            bool evalNow = config.EvalEvery > 0 && step > 0 && step % config.EvalEvery == 0;
-            if (evalNow) row[AttentionColumn0 + 4 * blocks] = lastEval = EvalLoss(model, streams, config, device);
-            progress?.Report(new TrainProgress(step, config.Steps, lastLoss, stepMax, clock.Elapsed.TotalSeconds));
-
-            if (!double.IsFinite(lastLoss) || !double.IsFinite(scalars[2]) || !double.IsFinite(lastLogZ))
+            if (!double.IsFinite(values["loss"]) || !double.IsFinite(values["grad_norm"]) || !double.IsFinite(values["log_z"]))
             {
                 divergedStep = step;
                 break;
@@ -108,36 +106,62 @@ public static class Trainer
         double trainSeconds = trainClock.Elapsed.TotalSeconds;
 
         double finalEval = divergedStep >= 0 ? double.NaN : EvalLoss(model, streams, config, device);
-        if (curve.Rows.Count > 0 && divergedStep < 0) curve.Rows[^1][AttentionColumn0 + 4 * modelConfig.Depth] = finalEval;
+        if (curve.Rows.Count > 0 && divergedStep < 0) curve.Rows[^1][curve.Column("eval_loss")] = finalEval;
+        double Last(string name) => last.TryGetValue(name, out var v) ? v : double.NaN;
         var result = new RunResult
         {
             RunId = config.RunId,
             Config = config with { Model = modelConfig },
             Params = modelConfig.NonEmbeddingParams,
             InitialLoss = initialLoss,
-            FinalTrainLoss = lastLoss,
+            FinalTrainLoss = Last("loss"),
             FinalEvalLoss = finalEval,
             Diverged = divergedStep >= 0 || !(finalEval <= initialLoss),
             DivergedStep = divergedStep,
             StepsDone = stepsDone,
             MaxAttnLogit = maxLogit,
             MaxAttnLogitBlock0 = maxLogit0,
-            FinalOutputLogitMean = lastLogitMean,
-            FinalLogZ = lastLogZ,
+            FinalOutputLogitMean = Last("output_logit_mean"),
+            FinalLogZ = Last("log_z"),
+            FinalLogitStd = Last("logit_std"),
+            InitialHeadMuNorm = initialMuNorm,
+            FinalHeadMuNorm = Last("head_mu_norm"),
+            FinalEmbedMuNorm = Last("embed_mu_norm"),
+            FinalHiddenMeanNorm = Last("hidden_mean_norm"),
+            FinalLnGainRms = Last("final_ln_gain_rms"),
             WallSeconds = clock.Elapsed.TotalSeconds,
             MsPerStep = 1000 * trainSeconds / Math.Max(1, stepsDone),
         };
         return (result, curve);
     }
 
-    const int AttentionColumn0 = 8;
+    static readonly string[] LossNames = { "loss", "z_loss", "grad_norm", "output_logit_mean", "log_z", "logit_std" };
 
-    /// <summary>step, lr, loss, z_loss, grad_norm, output_logit_mean, log_z, max_attn_logit, then per block
+    static string[] AttentionNames(int block) =>
+        new[] { $"attn_logit_max/{block}", $"attn_q_norm/{block}", $"attn_k_norm/{block}", $"attn_cos/{block}" };
+
+    /// <summary>The order of the one-transfer vector: loss terms, output statistics, attention per block, layer RMS.</summary>
+    static Dictionary<string, double> Name(double[] scalars, int depth, IReadOnlyList<ParameterGroup> groups)
+    {
+        var names = LossNames.Concat(OutputStatistics.Names)
+            .Concat(Enumerable.Range(0, depth).SelectMany(AttentionNames))
+            .Concat(LayerStatistics.Names(groups)).ToList();
+        var values = names.Select((n, i) => (n, scalars[i])).ToDictionary(p => p.n, p => p.Item2);
+        values["max_attn_logit"] = Enumerable.Range(0, depth).Max(b => values[$"attn_logit_max/{b}"]);
+        return values;
+    }
+
+    static void Record(Curve curve, Dictionary<string, double> values)
+    {
+        var row = curve.NewRow();
+        foreach (var (name, value) in values) row[curve.Column(name)] = value;
+    }
+
+    /// <summary>step, lr, the loss terms and output-logit statistics, max attention logit (any block), then per block
     /// (max logit, ‖q‖, ‖k‖, cosine at the max), eval_loss, then per-layer grad/param/update RMS.</summary>
     public static IEnumerable<string> CurveColumns(int depth, IReadOnlyList<ParameterGroup> groups) =>
-        new[] { "step", "lr", "loss", "z_loss", "grad_norm", "output_logit_mean", "log_z", "max_attn_logit" }
-            .Concat(Enumerable.Range(0, depth).SelectMany(b => new[]
-                { $"attn_logit_max/{b}", $"attn_q_norm/{b}", $"attn_k_norm/{b}", $"attn_cos/{b}" }))
+        new[] { "step", "lr" }.Concat(LossNames).Concat(OutputStatistics.Names).Append("max_attn_logit")
+            .Concat(Enumerable.Range(0, depth).SelectMany(AttentionNames))
             .Append("eval_loss")
             .Concat(LayerStatistics.Names(groups));
 

@@ -46,6 +46,14 @@ public class BadInputTests
         { "--lernrate 0.1", "--lernrate" },
         { "--steps", "--steps" },
         { "--seed 1 --seed 2", "--seed" },
+        { "--optimizer lion", "--optimizer" },
+        { "--mu-loss -1", "--mu-loss" },
+        { "--logit-softcap -30", "--logit-softcap" },
+        { "--mu-centering on --tie-head on", "--mu-centering" },
+        { "--final-ln-gain frozen", "--final-ln-gain" },
+        { "--precision fp8", "--precision" },
+        { "--tie-head yes", "--tie-head" },
+        { "--vocab letters", "--vocab" },
     };
 
     public static TheoryData<string, string> SweepCatalogue => new()

@@ -1,0 +1,18 @@
+using static TorchSharp.torch;
+
+namespace Proxies.Optimization;
+
+/// <summary>Which optimizer trains the run.</summary>
+public enum OptimizerKind { AdamW, Sgd }
+
+/// <summary>An optimizer over parameter groups with a peak LR η scaled by the schedule factor s_t.</summary>
+public interface IOptimizer : IDisposable
+{
+    IReadOnlyList<ParameterGroup> Groups { get; }
+
+    /// <summary>One update; when <paramref name="unscaledUpdates"/> is given it receives each group's update
+    /// before the LR (Adam's Δ, SGD's gradient).</summary>
+    void Step(double peakLr, double multiplier, Tensor[]? unscaledUpdates = null);
+
+    void ZeroGrad();
+}
