@@ -40,7 +40,8 @@ public static class BenchVerb
         void Say(string line) { if (!json) Console.WriteLine(line); }
 
         double peak = GemmPeak.Measure(device);
-        Say($"fp32 GEMM peak: {peak:F0} GFLOP/s ({threadCount} threads, {device.type})");
+        double bf16 = GemmPeak.Measure(device, new[] { 512 }, 3, TorchSharp.torch.ScalarType.BFloat16);
+        Say($"fp32 GEMM peak: {peak:F0} GFLOP/s ({threadCount} threads, {device.type}); bf16 GEMM: {bf16:F1} GFLOP/s");
         var timings = new List<StepTiming>();
         foreach (var (name, width, depth, seq, batch) in StepBenchmark.Standard.Where(s => names.Contains(s.Name)))
         {
@@ -63,11 +64,11 @@ public static class BenchVerb
             workers = SweepThroughput.RunsPerHour(new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, cores, 1, deviceName), cores);
             Say($"sweep of 8 small runs: {oneProcess:F0} runs/hour in one process ({threadCount} threads), {workers:F0} runs/hour with {cores} worker processes of one thread (×{workers / oneProcess:F2})");
         }
-        if (json) Console.WriteLine(Json(peak, threadCount, device.type.ToString(), timings, memory, oneProcess, workers, cores));
+        if (json) Console.WriteLine(Json(peak, bf16, threadCount, device.type.ToString(), timings, memory, oneProcess, workers, cores));
         return 0;
     }
 
-    static string Json(double peak, int threads, string device, List<StepTiming> timings, MemoryGrowth? memory, double? oneProcess, double? workers, int cores)
+    static string Json(double peak, double bf16Peak, int threads, string device, List<StepTiming> timings, MemoryGrowth? memory, double? oneProcess, double? workers, int cores)
     {
         var root = new JsonObject
         {
@@ -78,6 +79,7 @@ public static class BenchVerb
             ["device"] = device,
             ["threads"] = threads,
             ["gemm_gflops"] = peak,
+            ["bf16_gemm_gflops"] = bf16Peak,
             ["configs"] = new JsonArray(timings.Select(t => (JsonNode)new JsonObject
             {
                 ["name"] = t.Name, ["width"] = t.Config.Model.Width, ["depth"] = t.Config.Model.Depth, ["heads"] = t.Config.Model.Heads,

@@ -16,6 +16,9 @@ public static class Catalog
             "Fig 1 (right): LR sensitivity vs size of the paper's default recipe, two seeds",
             profile => Ladder.For(profile).Grid().SelectMany(c => new[] { 0, 1 }.Select(seed =>
                 c with { Variant = "default", Seed = seed })).ToList()),
+        new Experiment("output-logit-divergence",
+            "Figs 3/4 and the 2026 study: mean head row μ and output logits under Adam vs SGD, five fixes on one LR grid",
+            OutputLogitLadder.Grid),
     };
 
     public static Experiment Find(string name) =>
