@@ -2,8 +2,18 @@ using static TorchSharp.torch;
 
 namespace Proxies.Losses;
 
-/// <summary>Loss terms and output-logit statistics of one batch, as tensors (no host sync).</summary>
-public readonly record struct LossTerms(Tensor Total, Tensor CrossEntropy, Tensor ZLoss, Tensor MeanLogit, Tensor MeanLogZ, Tensor LogitStd);
+/// <summary>Loss terms of one batch, as tensors (no host sync), with the detached logits (B·T, V) and log Z (B·T)
+/// from which probe steps compute output-logit statistics.</summary>
+public readonly record struct LossTerms(Tensor Total, Tensor CrossEntropy, Tensor ZLoss, Tensor Logits, Tensor LogZ)
+{
+    /// <summary>Mean output logit, mean log Z and the per-token standard deviation of the logits, as one tensor
+    /// (computed only when asked: the std alone is a pass over B·T·V values).</summary>
+    public Tensor Statistics()
+    {
+        using var _ = no_grad();
+        return stack(new[] { Logits.mean(), LogZ.mean(), Logits.std(1).mean() });
+    }
+}
 
 /// <summary>
 /// Next-token cross-entropy with the paper's z-loss, both from one logsumexp (science.md §1.4):
@@ -21,7 +31,6 @@ public static class LanguageModelLoss
         var ce = (logZ - target).mean();
         var z = logZ.square().mean();
         var total = zLossCoef == 0 ? ce : ce + zLossCoef * z;
-        using var _ = no_grad();
-        return new LossTerms(total, ce, z, flat.detach().mean(), logZ.detach().mean(), flat.detach().std(1).mean());
+        return new LossTerms(total, ce, z, flat.detach(), logZ.detach());
     }
 }

@@ -82,7 +82,8 @@ public static class Trainer
             var output = OutputStatistics.Collect(model, attention!.FinalHiddenMean!);
             var scalars = cat(new[]
             {
-                stack(new[] { loss.CrossEntropy, loss.ZLoss, gradNorm, loss.MeanLogit, loss.MeanLogZ, loss.LogitStd }),
+                stack(new[] { loss.CrossEntropy, loss.ZLoss, gradNorm }),
+                loss.Statistics(),
                 output,
                 attention.Stacked().flatten(),
                 LayerStatistics.Collect(groups, gradRms!, updates!),
