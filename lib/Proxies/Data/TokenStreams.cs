@@ -21,13 +21,15 @@ public sealed record TokenStreams(int[] Train, int[] Eval, int Vocab, string Sou
 
     static readonly Dictionary<(string, string), TokenStreams> Cache = new();
 
-    /// <summary>Loads and tokenizes once per process, path and vocabulary (sweeps train many models on one corpus).</summary>
+    /// <summary>Tokenizes once per path and vocabulary: kept in memory for this process (sweeps train many models
+    /// on one corpus) and on disk in <see cref="CacheFolder.Default"/> for the next processes.</summary>
     public static TokenStreams Load(string path, string vocabSpec = "bytes")
     {
         var key = (Path.GetFullPath(path), vocabSpec);
         lock (Cache)
         {
-            if (!Cache.TryGetValue(key, out var streams)) Cache[key] = streams = FromCorpus(TextCorpus.Load(key.Item1), vocabSpec);
+            if (!Cache.TryGetValue(key, out var streams))
+                Cache[key] = streams = new TokenStreamCache(CacheFolder.Default).Load(key.Item1, vocabSpec);
             return streams;
         }
     }
