@@ -28,6 +28,7 @@ public static class TorchRuntime
             if (!started)
             {
                 SetNativeEnvironment("OMP_WAIT_POLICY", "PASSIVE");
+                KeepFreedMemory();
                 LoadNatives();
                 started = true;
             }
@@ -61,6 +62,29 @@ public static class TorchRuntime
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) { Environment.SetEnvironmentVariable(name, value); return; }
         if (Environment.GetEnvironmentVariable(name) is null) Environment.SetEnvironmentVariable(name, value);
         setenv(name, Environment.GetEnvironmentVariable(name)!, 0);
+    }
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    static extern int mallopt(int param, int value);
+
+    /// <summary>
+    /// libtorch's CPU allocator uses malloc, and glibc serves blocks above its mmap threshold (128 KiB, adaptive up
+    /// to 32 MiB) with fresh mmaps that are returned on free, so every op on a large tensor (the B·T × V logits)
+    /// page-faults its memory in again. Keeping freed memory in the heap removes that: measured here, a step of a
+    /// word-level model (vocabulary 8,192) went from 84 to 57 ms.
+    /// </summary>
+    static void KeepFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
+            mallopt(M_MMAP_THRESHOLD, 32 << 20);    // the largest glibc accepts
+            mallopt(M_TRIM_THRESHOLD, 1 << 30);
+            mallopt(M_TOP_PAD, 256 << 20);
+        }
+        catch (EntryPointNotFoundException) { }      // not glibc (musl): nothing to tune
+        catch (DllNotFoundException) { }
     }
 
     static readonly string[] NativeLoadOrder =
