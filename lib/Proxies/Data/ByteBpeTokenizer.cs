@@ -71,18 +71,8 @@ public sealed partial class ByteBpeTokenizer : ITokenizer
 
     public string Decode(IEnumerable<int> ids) => bpe.Decode(ids);
 
-    static IEnumerable<(byte[] Word, long Count)> CountWords(IEnumerable<string> documents)
-    {
-        var counts = new Dictionary<string, long>();
-        var lookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var document in documents)
-            foreach (var match in Words().EnumerateMatches(document))
-            {
-                var word = document.AsSpan(match.Index, match.Length);
-                lookup[word] = lookup.TryGetValue(word, out long n) ? n + 1 : 1;
-            }
-        return counts.Select(p => (Encoding.UTF8.GetBytes(p.Key), p.Value));
-    }
+    static IEnumerable<(byte[] Word, long Count)> CountWords(IEnumerable<string> documents) =>
+        MatchCounts.Count(documents, Words()).Select(p => (Encoding.UTF8.GetBytes(p.Key), p.Value));
 
     static string WriteFiles(string folder, byte[] vocab, byte[] merges)
     {

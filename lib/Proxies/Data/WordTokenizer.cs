@@ -31,14 +31,7 @@ public sealed partial class WordTokenizer : ITokenizer
     public WordTokenizer(int size, IEnumerable<string> trainingDocuments)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 3);
-        var counts = new Dictionary<string, long>();
-        var countLookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var document in trainingDocuments)
-            foreach (var match in Pattern().EnumerateMatches(document))
-            {
-                var word = document.AsSpan(match.Index, match.Length);
-                countLookup[word] = countLookup.TryGetValue(word, out long n) ? n + 1 : 1;
-            }
+        var counts = MatchCounts.Count(trainingDocuments, Pattern());
         var kept = counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
             .Take(size - 2).Select(p => p.Key).ToList();
         ids = kept.Select((word, id) => (word, id)).ToDictionary(p => p.word, p => p.id);

@@ -52,15 +52,8 @@ public static class AttentionLogitGrowthFigures
         var chosen = runs.Where(r => Math.Abs(r.Config.Lr / lr - 1) < 1e-9 && widths.Contains(r.Config.Model.Width) && r.Config.Seed == 0)
             .OrderBy(r => r.Config.Model.Width).ThenBy(r => r.Config.Variant).ToList();
         if (chosen.Count == 0) throw new ArgumentException($"no runs at LR {lr} for widths {string.Join(", ", widths)} in {store.Folder}");
-        Series Of(RunResult r, string column)
-        {
-            var curve = CurveFile.Read(store.CurvePath(r.RunId));
-            var steps = curve.Values("step").ToList();
-            var values = curve.Values(column).ToList();
-            var keep = Enumerable.Range(0, steps.Count).Where(i => double.IsFinite(values[i]) && values[i] > 0).ToList();
-            return new Series($"{SizeLabel(r)}, {r.Config.Variant}", keep.Select(i => steps[i]).ToList(), keep.Select(i => values[i]).ToList(),
-                Palette.ColourFor(allWidths.IndexOf(r.Config.Model.Width)), DashFor(r.Config.Variant));
-        }
+        Series Of(RunResult r, string column) => CurveSeries.From(store, r, column, $"{SizeLabel(r)}, {r.Config.Variant}",
+            Palette.ColourFor(allWidths.IndexOf(r.Config.Model.Width)), DashFor(r.Config.Variant), positiveOnly: true);
         return Figure.SideBySide("fig2-attention-logit-growth", $"Attention-logit growth at LR {lr:G2}",
             new Panel("step", "train loss", chosen.Select(r => Of(r, "loss")).ToList(), Title: "loss"),
             new Panel("step", "max attention logit, block 0", chosen.Select(r => Of(r, "attn_logit_max/0")).ToList(), LogY: true, Title: "max attention logit"));
@@ -69,10 +62,8 @@ public static class AttentionLogitGrowthFigures
     /// <summary>App. E.1: at the max-logit pair of block 0, the query and key norms grow while the cosine does not.</summary>
     public static Figure NormsVsCosine(ResultsStore store, RunResult run)
     {
-        var curve = CurveFile.Read(store.CurvePath(run.RunId));
-        var steps = curve.Values("step").ToList();
         Series S(string column, string name, int colour, LineDash dash = LineDash.Solid) =>
-            new(name, steps, curve.Values(column).ToList(), Palette.ColourFor(colour), dash);
+            CurveSeries.From(store, run, column, name, Palette.ColourFor(colour), dash);
         return Figure.SideBySide("e1-qk-norms-vs-cosine", $"Where the logit growth comes from ({SizeLabel(run)}, LR {run.Config.Lr:G2}, {run.Config.Variant})",
             new Panel("step", "norm at the max-logit pair", new[] { S("attn_q_norm/0", "‖q‖", 0), S("attn_k_norm/0", "‖k‖", 1, LineDash.Dash) }, LogY: true, Title: "query and key norms"),
             new Panel("step", "cosine(q, k) at the max-logit pair", new[] { S("attn_cos/0", "cos(q, k)", 2) }, Title: "cosine similarity"));

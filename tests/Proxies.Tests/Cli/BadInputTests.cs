@@ -74,22 +74,17 @@ public class BadInputTests
     };
 
     [Theory]
-    [MemberData(nameof(SweepCatalogue))]
-    public void SweepRefusedWithExitCode2AndNothingWritten(string arguments, string flag)
-    {
-        var outDir = Path.Combine(Path.GetTempPath(), "proxies-bad-" + Guid.NewGuid().ToString("N"));
-        var (code, stderr) = CliRunner.Run(["sweep", .. arguments.Split(' '), "--out", outDir]);
-        Assert.Equal(2, code);
-        Assert.Contains(flag, stderr);
-        Assert.False(Directory.Exists(outDir), "a refused command must write nothing");
-    }
+    [MemberData(nameof(Catalogue))]
+    public void TrainRefusedWithExitCode2NamingTheFlagAndNothingWritten(string arguments, string flag) => Refused("train", arguments, flag);
 
     [Theory]
-    [MemberData(nameof(Catalogue))]
-    public void RefusedWithExitCode2NamingTheFlagAndNothingWritten(string arguments, string flag)
+    [MemberData(nameof(SweepCatalogue))]
+    public void SweepRefusedWithExitCode2NamingTheFlagAndNothingWritten(string arguments, string flag) => Refused("sweep", arguments, flag);
+
+    static void Refused(string verb, string arguments, string flag)
     {
         var outDir = Path.Combine(Path.GetTempPath(), "proxies-bad-" + Guid.NewGuid().ToString("N"));
-        var (code, stderr) = CliRunner.Run(["train", .. arguments.Split(' '), "--out", outDir]);
+        var (code, stderr) = CliRunner.Run([verb, .. arguments.Split(' '), "--out", outDir]);
         Assert.Equal(2, code);
         Assert.Contains(flag, stderr);
         Assert.False(Directory.Exists(outDir), "a refused command must write nothing");
