@@ -67,3 +67,21 @@ public class WorkbookNotebooksTests
         Assert.True(html.Length > 3_000_000, "plotly.js is embedded");
     }
 }
+
+public class NoBrowserTests
+{
+    [Fact]
+    public void WithoutABrowserFiguresStayHtmlAndTheMessageSaysHowToGetPngs()
+    {
+        var saved = Environment.GetEnvironmentVariable(ImageExporter.ChromiumVariable);
+        Environment.SetEnvironmentVariable(ImageExporter.ChromiumVariable, "/nonexistent/chromium");
+        try
+        {
+            var (exporter, problem) = ImageExporter.TryCreateAsync().GetAwaiter().GetResult();
+            Assert.Null(exporter);
+            Assert.Contains("apt-get install chromium", problem);
+            Assert.Contains("/nonexistent/chromium", problem);
+        }
+        finally { Environment.SetEnvironmentVariable(ImageExporter.ChromiumVariable, saved); }
+    }
+}
