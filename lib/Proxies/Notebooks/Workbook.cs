@@ -12,6 +12,9 @@ public static class Workbook
 {
     public static Profile Profile => Profiles.Parse(NotebookParameters.Get("profile", "quick"));
 
+    /// <summary>auto (CUDA when this is a CUDA build on a GPU machine, else the CPU), cpu or cuda.</summary>
+    public static string Device => NotebookParameters.Get("device", "auto");
+
     /// <summary>Where sweeps go: the committed reference results (results/&lt;profile&gt;) unless told otherwise,
     /// so the quick profile opens instantly from the committed runs and any missing run is trained.</summary>
     public static string ResultsRoot => Path.GetFullPath(NotebookParameters.Get("results", Path.Combine("..", "results", Profile.Name())));
@@ -33,8 +36,8 @@ public static class Workbook
         var e = Catalog.Find(experiment);
         int n = workers ?? Environment.ProcessorCount;
         IRunExecutor executor = n > 1 && WorkerExecutable is { } exe
-            ? new WorkerPoolExecutor(exe, Array.Empty<string>(), n, 1, "auto")
-            : new InProcessExecutor();
+            ? new WorkerPoolExecutor(exe, Array.Empty<string>(), n, 1, Device)
+            : new InProcessExecutor(Device);
         var started = DateTime.UtcNow;
         var progress = new ConsoleProgress(started);
         var summary = Experiments.Sweep.Run(e, Profile, ResultsRoot, executor, workers: n, progress: progress);
