@@ -40,7 +40,7 @@ public static class BenchVerb
         void Say(string line) { if (!json) Console.WriteLine(line); }
 
         double peak = GemmPeak.Measure(device);
-        double bf16 = GemmPeak.Measure(device, new[] { 512 }, 3, TorchSharp.torch.ScalarType.BFloat16);
+        double bf16 = GemmPeak.Measure(device, new[] { 1024 }, 2, TorchSharp.torch.ScalarType.BFloat16);
         Say($"fp32 GEMM peak: {peak:F0} GFLOP/s ({threadCount} threads, {device.type}); bf16 GEMM: {bf16:F1} GFLOP/s");
         var timings = new List<StepTiming>();
         foreach (var (name, width, depth, seq, batch) in StepBenchmark.Standard.Where(s => names.Contains(s.Name)))
