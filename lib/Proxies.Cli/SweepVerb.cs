@@ -1,5 +1,6 @@
 using Proxies.Experiments;
 using Proxies.Runtime;
+using Proxies.Training;
 
 namespace Proxies.Cli;
 
@@ -35,7 +36,7 @@ public static class SweepVerb
             : new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, workers, threads ?? 1, device);
         Console.WriteLine($"sweep {experiment.Name} ({profile.Name()}, shard {shard}): {plan.Count} runs, {workers} worker{(workers > 1 ? "s" : "")} -> {Path.Combine(outRoot, experiment.Name)}");
         ProgressBar? bar = null;
-        var progress = new SynchronousProgress<SweepProgress>(p =>
+        var progress = new CallbackProgress<SweepProgress>(p =>
         {
             if (p.RunId == "") { Console.WriteLine(p.Message); bar = new ProgressBar("sweep", p.Total); return; }
             bar?.Update(p.Done, p.Message);

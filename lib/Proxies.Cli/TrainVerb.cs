@@ -109,7 +109,7 @@ public static class TrainVerb
         Console.WriteLine($"train {config.RunId}: d {m.Width}, {m.Depth} layers, {m.Heads} heads, seq {m.SeqLen}, batch {config.BatchSize}, " +
                           $"{config.Steps} steps, lr {config.Lr:G3}, qk-LN {(m.QkLayerNorm ? "on" : "off")}, z-loss {config.ZLoss:G3}, on {device.type}");
         var bar = new ProgressBar("train", config.Steps);
-        var progress = new SynchronousProgress<TrainProgress>(p =>
+        var progress = new CallbackProgress<TrainProgress>(p =>
             bar.Update(p.Step + 1, $"loss {p.Loss:F3} max-logit {p.MaxAttnLogit:G3}"));
         var store = new ResultsStore(outDir);
         OutputFolder.EnsureWritable(store.Folder);
@@ -134,10 +134,4 @@ public static class TrainVerb
             diverged {(r.Diverged ? $"YES{(r.DivergedStep >= 0 ? $" (non-finite at step {r.DivergedStep})" : " (final loss above initial)")}" : "no")}    {F(r.MsPerStep)} ms/step, {F(r.WallSeconds)} s in all
             """);
     }
-}
-
-/// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, out of order).</summary>
-public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

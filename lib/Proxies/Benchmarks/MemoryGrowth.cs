@@ -15,7 +15,7 @@ public sealed record MemoryGrowth(int Steps, double RssAfterWarmupMb, double Rss
         double warm = double.NaN, end = double.NaN;
         int warmStep = Math.Min(100, config.Steps / 10);
         var c = config with { ProbeEvery = warmStep };
-        var progress = new Recorder(p =>
+        var progress = new CallbackProgress<TrainProgress>(p =>
         {
             if (p.Step == warmStep) warm = RssMb();
             if (p.Step == c.Steps - 1) end = RssMb();
@@ -31,8 +31,4 @@ public sealed record MemoryGrowth(int Steps, double RssAfterWarmupMb, double Rss
         return self.WorkingSet64 / 1048576.0;
     }
 
-    sealed class Recorder(Action<TrainProgress> action) : IProgress<TrainProgress>
-    {
-        public void Report(TrainProgress value) => action(value);
-    }
 }

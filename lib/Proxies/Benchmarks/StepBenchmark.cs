@@ -35,7 +35,7 @@ public static class StepBenchmark
     {
         var c = config with { ProbeEvery = probeEveryStep ? 1 : config.Steps };
         double first = double.NaN, last = double.NaN;
-        var progress = new Recorder(p =>
+        var progress = new CallbackProgress<TrainProgress>(p =>
         {
             if (p.Step == 0) first = p.ElapsedSeconds;
             if (p.Step == c.Steps - 1) last = p.ElapsedSeconds;
@@ -47,8 +47,4 @@ public static class StepBenchmark
     public static StepTiming Measure(string name, TrainConfig config, double gemmGflops, Device device) =>
         new(name, config, MsPerStep(config, false, device), MsPerStep(config, true, device), gemmGflops);
 
-    sealed class Recorder(Action<TrainProgress> action) : IProgress<TrainProgress>
-    {
-        public void Report(TrainProgress value) => action(value);
-    }
 }
