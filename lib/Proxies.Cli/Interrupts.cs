@@ -18,7 +18,6 @@ public static class Interrupts
             cts.Cancel();
         }
         var registrations = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(s => PosixSignalRegistration.Create(s, Handle)).ToList();
-        cts.Token.Register(() => { });
         AppDomain.CurrentDomain.ProcessExit += (_, _) => registrations.ForEach(r => r.Dispose());
         return cts;
     }

@@ -119,11 +119,11 @@ public class NotebookRunnerTests
     }
 
     [Fact]
-    public void ExecutedFileRoundTripsAndValidatesAgainstNbformat4()
+    public async Task ExecutedFileRoundTripsAndValidatesAgainstNbformat4()
     {
         var path = MakeNotebook(("markdown", "# t"), ("code", "Console.WriteLine(\"x\");\ndisplay(1);\n2"), ("code", "throw new Exception(\"e\");"));
         var executed = Path.Combine(Path.GetDirectoryName(path)!, "executed.ipynb");
-        new NotebookRunner().RunAsync(path, executed).GetAwaiter().GetResult();
+        await new NotebookRunner().RunAsync(path, executed);
         var again = Path.Combine(Path.GetDirectoryName(path)!, "again.ipynb");
         Ipynb.Load(executed).Save(again);
         Assert.Equal(File.ReadAllText(executed), File.ReadAllText(again));

@@ -71,13 +71,13 @@ public class WorkbookNotebooksTests
 public class NoBrowserTests
 {
     [Fact]
-    public void WithoutABrowserFiguresStayHtmlAndTheMessageSaysHowToGetPngs()
+    public async Task WithoutABrowserFiguresStayHtmlAndTheMessageSaysHowToGetPngs()
     {
         var saved = Environment.GetEnvironmentVariable(ImageExporter.ChromiumVariable);
         Environment.SetEnvironmentVariable(ImageExporter.ChromiumVariable, "/nonexistent/chromium");
         try
         {
-            var (exporter, problem) = ImageExporter.TryCreateAsync().GetAwaiter().GetResult();
+            var (exporter, problem) = await ImageExporter.TryCreateAsync();
             Assert.Null(exporter);
             Assert.Contains("apt-get install chromium", problem);
             Assert.Contains("/nonexistent/chromium", problem);

@@ -59,7 +59,7 @@ public class KillResumeTests
     }
 
     [Fact]
-    public void SigtermStopsCleanlyAndSaysHowToResume()
+    public async Task SigtermStopsCleanlyAndSaysHowToResume()
     {
         var folder = Directory.CreateTempSubdirectory("proxies-term-").FullName;
         using var p = CliProcess.Start("sweep", "attention-logit-growth", "--profile", "smoke", "--workers", "2", "--out", folder);
@@ -70,7 +70,7 @@ public class KillResumeTests
         CliProcess.Signal(p, CliProcess.SigTerm);
         Assert.True(p.WaitForExit(30_000), "SIGTERM did not stop the sweep");
         Assert.Equal(130, p.ExitCode);
-        Assert.Contains("Resume with the same command", stderr.Result);
+        Assert.Contains("Resume with the same command", await stderr);
         var manifest = Manifest.Read(new ResultsStore(folder, "attention-logit-growth").ManifestPath)!;
         Assert.Equal("interrupted", (string?)manifest["sweeps"]![0]!["outcome"]);
         var (code, _, _) = CliProcess.Run("sweep", "attention-logit-growth", "--profile", "smoke", "--out", folder);
