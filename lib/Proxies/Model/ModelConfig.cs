@@ -28,6 +28,7 @@ public sealed record ModelConfig
     public int HeadDim => Width / Heads;
     public int SeqLen { get; init; } = 64;
     public int MlpRatio { get; init; } = 4;
+    public GeluKind Gelu { get; init; } = GeluKind.Tanh;
     /// <summary>LayerNorm on queries and keys, per head, one gain vector of HeadDim shared across heads.</summary>
     public bool QkLayerNorm { get; init; } = true;
     public double LnEps { get; init; } = 1e-6;

@@ -102,7 +102,7 @@ public sealed class Transformer : nn.Module
         public Tensor Forward(Tensor x, Rope rope, AttentionProbe? probe)
         {
             x = x + Attention(LayerNorm(x, ln1, c.LnEps), rope, probe);
-            return x + F.linear(F.gelu(F.linear(LayerNorm(x, ln2, c.LnEps), w1), TorchSharp.Modules.GELU.Approximate.tanh), w2);
+            return x + F.linear(Gelu.Apply(F.linear(LayerNorm(x, ln2, c.LnEps), w1), c.Gelu), w2);
         }
 
         Tensor Attention(Tensor x, Rope rope, AttentionProbe? probe)

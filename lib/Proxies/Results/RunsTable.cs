@@ -49,6 +49,7 @@ public static class RunsTable
         ("tie_head", r => B(r.Config.Model.TieHead)),
         ("final_ln_gain", r => W(r.Config.Model.FinalLnGain)),
         ("precision", r => W(r.Config.Model.Precision)),
+        ("gelu", r => W(r.Config.Model.Gelu)),
         ("seed", r => I(r.Config.Seed)),
         ("initial_loss", r => F(r.InitialLoss)),
         ("final_train_loss", r => F(r.FinalTrainLoss)),

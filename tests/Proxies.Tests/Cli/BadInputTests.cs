@@ -57,6 +57,7 @@ public class BadInputTests
         { "--precision fp8", "--precision" },
         { "--tie-head yes", "--tie-head" },
         { "--vocab letters", "--vocab" },
+        { "--gelu relu", "--gelu" },
     };
 
     public static TheoryData<string, string> SweepCatalogue => new()
