@@ -1,3 +1,4 @@
+using Proxies.Experiments;
 using Proxies.Notebooks;
 
 namespace Proxies.Cli;
@@ -7,7 +8,7 @@ public static class NotebooksVerb
 {
     public const string Help = """
         notebooks [PATHS...]: run notebooks headless (default: every notebooks/*.ipynb), in order.
-          --profile smoke|quick|paper (quick)   --out DIR (runs/notebooks)   --results DIR (results/<profile>)
+          --profile smoke|quick|paper (quick)   --out DIR (runs/notebooks)   --results DIR (the notebooks' ../results/<profile>)
         Writes DIR/<notebook>.ipynb (executed, with outputs) and DIR/figures/<notebook>/ (HTML, PNG, SVG).
         Exits 1 naming the notebook, the cell and the error when a cell fails.
         """;
@@ -29,10 +30,11 @@ public static class NotebooksVerb
         {
             var name = Path.GetFileNameWithoutExtension(path);
             NotebookParameters.Clear();
-            NotebookParameters.Set("profile", profile.ToString().ToLowerInvariant());
+            NotebookParameters.Set("profile", profile.Name());
             NotebookParameters.Set("figures", Path.Combine(outDir, "figures", name));
-            NotebookParameters.Set("results", Path.GetFullPath(results ?? Path.Combine("results", profile.ToString().ToLowerInvariant())));
-            Console.WriteLine($"== {path} ({profile.ToString().ToLowerInvariant()})");
+            // Without --results the notebook's own default applies (Workbook.ResultsRoot), as it does in VS Code.
+            if (results is not null) NotebookParameters.Set("results", Path.GetFullPath(results));
+            Console.WriteLine($"== {path} ({profile.Name()})");
             var run = runner.RunAsync(path, Path.Combine(outDir, name + ".ipynb")).GetAwaiter().GetResult();
             Console.WriteLine(run.Succeeded
                 ? $"ok: {path}, {run.CellsRun} cells in {run.WallSeconds:F1} s -> {run.ExecutedPath}"

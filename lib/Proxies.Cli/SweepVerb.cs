@@ -49,5 +49,5 @@ public static class SweepVerb
     }
 
     public static Profile ReadProfile(CommandLine cl) =>
-        cl.Choice("--profile", Profile.Quick, ("smoke", Profile.Smoke), ("quick", Profile.Quick), ("paper", Profile.Paper));
+        cl.Choice("--profile", Profile.Quick, Enum.GetValues<Profile>().Select(p => (p.Name(), p)).ToArray());
 }

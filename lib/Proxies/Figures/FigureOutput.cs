@@ -31,9 +31,9 @@ public static class FigureOutput
         var bundle = new Dictionary<string, string>();
         if (Images.Value.Exporter is { } exporter)
         {
-            var (png, svg) = exporter.WriteAsync(figure, folder).GetAwaiter().GetResult();
+            var (png, svg, pngBytes) = exporter.WriteAsync(figure, folder).GetAwaiter().GetResult();
             saved.Add(png); saved.Add(svg);
-            bundle["image/png"] = Convert.ToBase64String(File.ReadAllBytes(png));
+            bundle["image/png"] = Convert.ToBase64String(pngBytes);
         }
         else if (!warned)
         {

@@ -94,14 +94,16 @@ public sealed class ImageExporter : IAsyncDisposable, IDisposable
     public Task<string> RenderSvgAsync(Figure figure, int width = Figure.DefaultWidth, int height = Figure.DefaultHeight)
         => RenderAsync(figure, "svg", width, height, 1);
 
-    /// <summary>Writes <c>Name</c>.png and <c>Name</c>.svg into <paramref name="directory"/>, each atomically; returns both paths.</summary>
-    public async Task<(string Png, string Svg)> WriteAsync(Figure figure, string directory)
+    /// <summary>Writes <c>Name</c>.png and <c>Name</c>.svg into <paramref name="directory"/>, each atomically; returns both paths
+    /// and the PNG's bytes (for a notebook output, without reading the file back).</summary>
+    public async Task<(string Png, string Svg, byte[] PngBytes)> WriteAsync(Figure figure, string directory)
     {
         var png = Path.Combine(directory, figure.Name + ".png");
         var svg = Path.Combine(directory, figure.Name + ".svg");
-        Results.AtomicFile.WriteAllBytes(png, await RenderPngAsync(figure));
+        var pngBytes = await RenderPngAsync(figure);
+        Results.AtomicFile.WriteAllBytes(png, pngBytes);
         Results.AtomicFile.WriteAllText(svg, await RenderSvgAsync(figure));
-        return (png, svg);
+        return (png, svg, pngBytes);
     }
 
     public async ValueTask DisposeAsync()

@@ -56,10 +56,12 @@ public sealed record TrainConfig
         get
         {
             var identity = JsonSerializer.SerializeToNode(this with { Experiment = "", Variant = "" }, JsonOptions)!.AsObject();
-            WithoutDefaults(identity, JsonSerializer.SerializeToNode(new TrainConfig(), JsonOptions)!.AsObject());
+            WithoutDefaults(identity, Defaults.Value);
             return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity.ToJsonString())))[..12].ToLowerInvariant();
         }
     }
+
+    static readonly Lazy<JsonObject> Defaults = new(() => JsonSerializer.SerializeToNode(new TrainConfig(), JsonOptions)!.AsObject());
 
     static void WithoutDefaults(JsonObject node, JsonObject defaults)
     {

@@ -36,6 +36,7 @@ public static class Trainer
         var sampler = new BatchSampler(streams.Train, config.BatchSize, modelConfig.SeqLen, config.Seed);
         var schedule = config.Schedule;
         var curve = new Curve(CurveColumns(modelConfig.Depth, groups));
+        var scalarNames = ScalarNames(modelConfig.Depth, groups);
         var parameters = groups.Select(g => (Tensor)g.Parameter).ToList();
 
         double initialLoss = EvalLoss(model, streams, config, device);
@@ -88,7 +89,7 @@ public static class Trainer
                 attention.Stacked().flatten(),
                 LayerStatistics.Collect(groups, gradRms!, updates!),
             }).to(float64).cpu().data<double>().ToArray();
-            var values = Name(scalars, modelConfig.Depth, groups);
+            var values = Name(scalars, scalarNames, modelConfig.Depth);
             values["step"] = step;
             values["lr"] = schedule.LearningRate(step);
             if (config.EvalEvery > 0 && step > 0 && step % config.EvalEvery == 0) values["eval_loss"] = EvalLoss(model, streams, config, device);
@@ -142,11 +143,13 @@ public static class Trainer
         new[] { $"attn_logit_max/{block}", $"attn_q_norm/{block}", $"attn_k_norm/{block}", $"attn_cos/{block}" };
 
     /// <summary>The order of the one-transfer vector: loss terms, output statistics, attention per block, layer RMS.</summary>
-    static Dictionary<string, double> Name(double[] scalars, int depth, IReadOnlyList<ParameterGroup> groups)
-    {
-        var names = LossNames.Concat(OutputStatistics.Names)
+    static List<string> ScalarNames(int depth, IReadOnlyList<ParameterGroup> groups) =>
+        LossNames.Concat(OutputStatistics.Names)
             .Concat(Enumerable.Range(0, depth).SelectMany(AttentionNames))
             .Concat(LayerStatistics.Names(groups)).ToList();
+
+    static Dictionary<string, double> Name(double[] scalars, List<string> names, int depth)
+    {
         var values = names.Select((n, i) => (n, scalars[i])).ToDictionary(p => p.n, p => p.Item2);
         values["max_attn_logit"] = Enumerable.Range(0, depth).Max(b => values[$"attn_logit_max/{b}"]);
         return values;
