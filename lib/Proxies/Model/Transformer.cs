@@ -65,7 +65,9 @@ public sealed class Transformer : nn.Module
     {
         using var _ = no_grad();
         var c = Config;
-        nn.init.normal_(embed, 0, Init.EmbeddingStd(c.Width), generator);
+        // Tensor.normal_, not nn.init.normal_: TorchSharp 0.107's nn.init.normal_ draws from the global stream
+        // whatever generator it is given (seen here).
+        embed.normal_(0, Init.EmbeddingStd(c.Width), generator);
         if (head is not null) Init.TruncatedNormal(head, Init.HeadStd(c), generator);
         foreach (var block in blocks) block.Initialise(generator);
     }

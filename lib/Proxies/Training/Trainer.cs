@@ -27,8 +27,10 @@ public static class Trainer
         var modelConfig = config.Model with { Vocab = streams.Vocab };
         var clock = Stopwatch.StartNew();
 
-        manual_seed(config.Seed);
-        using var model = new Transformer(modelConfig, device);
+        // A generator of the run's own, not the global one: runs side by side in one process (tests, notebooks)
+        // must not draw from each other's stream. Seeded alike, it yields what manual_seed(seed) would.
+        using var generator = new Generator((ulong)config.Seed);
+        using var model = new Transformer(modelConfig, device, generator);
         var groups = MuParamGroups.Build(model);
         using IOptimizer optimizer = config.Optimizer == OptimizerKind.Sgd
             ? new Sgd(groups, config.WeightDecay, config.WdMode)

@@ -20,6 +20,25 @@ public class TransformerTests : TorchTest
         Assert.Equal(Math.Sqrt(16), stats[2], 2);
         Assert.InRange(stats[0], 0.01, 4.0 + 1e-3);  // |z| ≤ ‖q‖‖k‖/√d_h = √d_h
     }
+
+    [Fact]
+    public void InitialisationDrawsOnlyFromItsOwnGenerator()
+    {
+        // Runs side by side in one process must not share a random stream: draws from the global generator between
+        // two models built from equal seeds change nothing, and the stream is the one manual_seed(seed) gives.
+        var config = new ModelConfig { Width = 16, Depth = 1, Heads = 1, SeqLen = 8, QkLayerNorm = false };
+        float[][] Weights(Transformer m) => m.parameters().Select(p => p.detach().flatten().data<float>().ToArray()).ToArray();
+        using var g1 = new Generator(5);
+        using var first = new Transformer(config, generator: g1);
+        randn(1000);
+        using var g2 = new Generator(5);
+        using var second = new Transformer(config, generator: g2);
+        manual_seed(5);
+        using var global = new Transformer(config);
+        Assert.Equal(Weights(first), Weights(second));
+        Assert.Equal(Weights(global), Weights(first));
+        Assert.NotEqual(Weights(first)[0][0], Weights(first)[0][1]);
+    }
 }
 
 public class QkLayerNormTests : TorchTest
