@@ -8,7 +8,7 @@ Runs, from the repository root,
 then
     /usr/bin/python3 bench/pytorch_step.py --json --configs <list> --threads <n>
 and prints one table per config: ms/step, tokens/s and MFU of both, and tokens/s(Proxies) / tokens/s(PyTorch).
-MFU is each run's GFLOP/s over the fp32 GEMM peak measured in that same run. It installs nothing.
+MFU is each run's GFLOP/s over the GEMM peak of its matmul dtype (--matmul), measured in that same run. It installs nothing.
 
 Exit codes: 0 both ran; 1 one of them failed (what there is is still printed); 2 dotnet or torch missing.
 """
@@ -43,6 +43,8 @@ def parse_args(argv):
     p.add_argument("--pytorch-json", metavar="FILE",
                    help="read the PyTorch result from this file instead of running pytorch_step.py")
     p.add_argument("--timeout", type=float, default=None, help="seconds allowed to each command (default: none)")
+    p.add_argument("--matmul", choices=("fp32", "bf16"), default="fp32",
+                   help="dtype of the linear layers' products, passed to both frameworks (default fp32)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     a = p.parse_args(argv)
     if a.threads < 1:
@@ -158,8 +160,8 @@ def print_tables(proxies, pytorch, threads):
     def head(r, name):
         if r is None:
             return "%-8s (no result)" % name
-        return "%-8s %s, %s thread(s), fp32 GEMM peak %.1f GFLOP/s" % (
-            name, r.get("version", "?"), r.get("threads", "?"), r.get("gemm_gflops", float("nan")))
+        return "%-8s %s, %s thread(s), %s matmuls, GEMM peak of that dtype %.1f GFLOP/s" % (
+            name, r.get("version", "?"), r.get("threads", "?"), r.get("matmul", "fp32"), r.get("gemm_gflops", float("nan")))
 
     print(head(proxies, "Proxies"))
     print(head(pytorch, "PyTorch"))
@@ -207,7 +209,8 @@ def main():
         proxies, err = load_json(args.proxies_json)
     else:
         cmd = [dotnet, "run", "--project", "lib/Proxies.Cli", "-c", "Release", "--",
-               "bench", "--json", "--configs", args.configs, "--threads", str(args.threads)] + args.proxies_arg
+               "bench", "--json", "--configs", args.configs, "--threads", str(args.threads),
+               "--matmul", args.matmul] + args.proxies_arg
         proxies, err, seconds["proxies"] = run_json("proxies", cmd, args.timeout)
     if err:
         errors["proxies"] = err
@@ -216,7 +219,8 @@ def main():
     if args.pytorch_json:
         pytorch, err = load_json(args.pytorch_json)
     else:
-        cmd = [args.python, PYTORCH_STEP, "--json", "--configs", args.configs, "--threads", str(args.threads)]
+        cmd = [args.python, PYTORCH_STEP, "--json", "--configs", args.configs, "--threads", str(args.threads),
+               "--matmul", args.matmul]
         if args.steps is not None:
             cmd += ["--steps", str(args.steps)]
         if args.warmup is not None:

@@ -5,7 +5,7 @@ The same decoder-only Transformer, loss, optimizer and probes as the C# workbook
 PyTorch, timed the same way, so that tokens/s of TorchSharp can be compared with PyTorch on the same machine.
 
     /usr/bin/python3 bench/pytorch_step.py [--configs d64,d128,d256] [--steps N] [--warmup N]
-                                           [--threads N] [--json] [--selftest]
+                                           [--threads N] [--matmul fp32|bf16] [--json] [--selftest]
 
 Mirrors, file by file:
   Model/Transformer.cs, Rope.cs, Init.cs  pre-LN decoder, gain-only LayerNorm (eps 1e-6), fused qkv (3d, d),
@@ -58,6 +58,9 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=None,
                    help="intra-op threads (torch, OpenMP and OpenBLAS); default: torch's default")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--matmul", choices=("fp32", "bf16"), default="fp32",
+                   help="dtype of the linear layers' products (ModelConfig.Matmul; bf16 = autocast of every linear "
+                        "layer, attention and the rest in fp32); MFU is then against the bf16 GEMM peak")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.add_argument("--selftest", action="store_true",
                    help="train a tiny model 30 steps on repeated text and print the losses (correctness check)")
@@ -101,6 +104,13 @@ HAS_SDPA = hasattr(F, "scaled_dot_product_attention")  # PyTorch >= 2.0
 
 
 # ---------------------------------------------------------------------------------------------- model
+
+def linear(x, w):
+    """Transformer.Linear: x·wᵀ, in bfloat16 under --matmul bf16 (the result stays bfloat16)."""
+    if ARGS.matmul == "bf16":
+        return F.linear(x.to(torch.bfloat16), w.to(torch.bfloat16))
+    return F.linear(x, w)
+
 
 def layer_norm(x, gain):
     """Mean-centred LayerNorm over the last axis with a gain and no bias (Transformer.LayerNorm)."""
@@ -187,11 +197,11 @@ class Block(nn.Module):
 
     def forward(self, x, rope, probe):
         x = x + self.attention(layer_norm(x, self.ln1), rope, probe)
-        return x + F.linear(F.gelu(F.linear(layer_norm(x, self.ln2), self.w1), approximate="tanh"), self.w2)
+        return x + linear(F.gelu(linear(layer_norm(x, self.ln2), self.w1), approximate="tanh"), self.w2)
 
     def attention(self, x, rope, probe):
         b, t = x.shape[0], x.shape[1]
-        qkv = F.linear(x, self.wqkv).view(b, t, 3, self.heads, self.head_dim).permute(2, 0, 3, 1, 4)
+        qkv = linear(x, self.wqkv).float().view(b, t, 3, self.heads, self.head_dim).permute(2, 0, 3, 1, 4)
         q, k, v = qkv[0], qkv[1], qkv[2]
         q, k = layer_norm(q, self.q_ln), layer_norm(k, self.k_ln)
         q, k = rope.apply(q), rope.apply(k)
@@ -203,7 +213,7 @@ class Block(nn.Module):
         else:
             # PyTorch < 2.0: softmax(q kᵀ·scale + causal mask) v written out (materialises the (B,H,T,T) scores).
             y = torch.softmax(AttentionProbe.causal_logits(q, k, self.scale), dim=-1).matmul(v)
-        return F.linear(y.transpose(1, 2).reshape(b, t, self.d), self.wo)
+        return linear(y.transpose(1, 2).reshape(b, t, self.d), self.wo)
 
 
 class Transformer(nn.Module):
@@ -225,7 +235,7 @@ class Transformer(nn.Module):
         x = F.embedding(tokens, self.embed)
         for block in self.blocks:
             x = block(x, self.rope, probe)
-        return F.linear(layer_norm(x, self.ln_f), self.head)
+        return linear(layer_norm(x, self.ln_f), self.head).float()
 
 
 # ------------------------------------------------------------------------------ loss, optimizer, probes
@@ -389,12 +399,12 @@ def ms_per_step(cfg, stream, steps, warmup, probe_every_step, seed):
     return 1000.0 * (ends[total - 1] - ends[warmup - 1]) / steps
 
 
-def gemm_peak(sizes=(1024, 2048), repeats=5):
-    """GemmPeak.cs: best fp32 GFLOP/s (2n³/t) over a few square products."""
+def gemm_peak(sizes=(1024, 2048), repeats=5, dtype=torch.float32):
+    """GemmPeak.cs: best GFLOP/s (2n³/t) over a few square products, fp32 unless told."""
     best = 0.0
     gen = torch.Generator().manual_seed(0)
     for n in sizes:
-        a, b = torch.randn(n, n, generator=gen), torch.randn(n, n, generator=gen)
+        a, b = torch.randn(n, n, generator=gen).to(dtype), torch.randn(n, n, generator=gen).to(dtype)
         float(a.matmul(b).sum())                                     # warm-up
         start = time.perf_counter()
         for _ in range(repeats):
@@ -438,7 +448,7 @@ def main():
     if ARGS.selftest:
         return selftest(ARGS.seed)
     threads = torch.get_num_threads()
-    peak = gemm_peak()
+    peak = gemm_peak(dtype=torch.bfloat16 if ARGS.matmul == "bf16" else torch.float32)
     stream = random_stream(ARGS.seed)
     rows = []
     for name in ARGS.config_names:
@@ -455,10 +465,11 @@ def main():
             sys.stderr.write("  %s done\n" % name)
     if ARGS.json:
         print(json.dumps({"framework": "pytorch", "version": torch.__version__, "threads": threads,
-                          "gemm_gflops": peak, "configs": rows}))
+                          "matmul": ARGS.matmul, "gemm_gflops": peak, "configs": rows}))
         return 0
-    print("PyTorch %s (eager, %s attention), %d thread(s), fp32 GEMM peak %.1f GFLOP/s, %d timed steps after %d"
-          % (torch.__version__, "SDPA" if HAS_SDPA else "explicit", threads, peak, ARGS.steps, ARGS.warmup))
+    print("PyTorch %s (eager, %s attention), %d thread(s), %s matmuls, %s GEMM peak %.1f GFLOP/s, %d timed steps after %d"
+          % (torch.__version__, "SDPA" if HAS_SDPA else "explicit", threads, ARGS.matmul, ARGS.matmul, peak,
+             ARGS.steps, ARGS.warmup))
     header = "%-6s %6s %6s %6s %5s %6s %10s %10s %8s %7s %9s" % (
         "config", "width", "depth", "heads", "seq", "batch", "ms/step", "tokens/s", "GFLOP/s", "MFU", "probe x")
     print(header)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Proxies.Benchmarks;
 using Proxies.Experiments;
+using Proxies.Model;
 using Proxies.Runtime;
 
 namespace Proxies.Cli;
@@ -15,7 +16,9 @@ public static class BenchVerb
         bench: training speed on this machine, and how close it is to the hardware's limit.
           --configs d64,d128,d256 (all)   --steps N (30 timed steps)   --threads N (all cores)   --device auto|cpu|cuda
           --memory-steps N (2000; 0 skips)   --sweep on|off (on: runs/hour, 1 process vs one per core)   --json
-        Per config: ms/step, tokens/s, GFLOP/s, MFU (against the GEMM peak measured here), probe overhead.
+          --matmul fp32|bf16 (fp32; bf16: the linear layers in bfloat16, as `train --matmul bf16`)
+        Per config: ms/step, tokens/s, GFLOP/s, MFU (against the GEMM peak of the matmul dtype, measured here),
+        probe overhead.
         """;
 
     public static int Run(string[] args)
@@ -31,6 +34,7 @@ public static class BenchVerb
         if (memorySteps is < 0 or (> 0 and < 200)) throw new UsageException($"--memory-steps {memorySteps}: must be 0 (skip) or at least 200");
         bool sweep = cl.OnOff("--sweep", true);
         bool json = cl.Has("--json");
+        var matmul = cl.Choice("--matmul", MatmulPrecision.Fp32, ("fp32", MatmulPrecision.Fp32), ("bf16", MatmulPrecision.Bf16));
         var (deviceName, threads) = TrainVerb.ReadRuntime(cl);
         cl.RejectUnknown("bench");
 
@@ -41,14 +45,15 @@ public static class BenchVerb
 
         double peak = GemmPeak.Measure(device);
         double bf16 = GemmPeak.Measure(device, new[] { 1024 }, 2, TorchSharp.torch.ScalarType.BFloat16);
-        Say($"fp32 GEMM peak: {peak:F0} GFLOP/s ({threadCount} threads, {device.type}); bf16 GEMM: {bf16:F1} GFLOP/s");
+        Say($"fp32 GEMM peak: {peak:F0} GFLOP/s ({threadCount} threads, {device.type}); bf16 GEMM: {bf16:F1} GFLOP/s; timing {W(matmul)} matmuls");
+        double ceiling = matmul == MatmulPrecision.Bf16 ? bf16 : peak;
         var timings = new List<StepTiming>();
         foreach (var (name, width, depth, seq, batch) in StepBenchmark.Standard.Where(s => names.Contains(s.Name)))
         {
-            var t = StepBenchmark.Measure(name, StepBenchmark.ConfigFor(width, depth, seq, batch, steps + 1), peak, device);
+            var t = StepBenchmark.Measure(name, StepBenchmark.ConfigFor(width, depth, seq, batch, steps + 1, matmul), ceiling, device);
             timings.Add(t);
             Say($"{name}: width {width}, {depth} layers, seq {seq}, batch {batch}: {t.MsPerStep:F1} ms/step, {t.TokensPerSecond:F0} tokens/s, " +
-                $"{t.Gflops:F1} GFLOP/s = {t.Mfu:P0} of peak; probes every step ×{t.ProbeOverhead:F2}");
+                $"{t.Gflops:F1} GFLOP/s = {t.Mfu:P0} of the {W(matmul)} peak; probes every step ×{t.ProbeOverhead:F2}");
         }
         MemoryGrowth? memory = null;
         if (memorySteps > 0)
@@ -64,11 +69,13 @@ public static class BenchVerb
             workers = SweepThroughput.RunsPerHour(new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, cores, 1, deviceName), cores);
             Say($"sweep of 8 small runs: {oneProcess:F0} runs/hour in one process ({threadCount} threads), {workers:F0} runs/hour with {cores} worker processes of one thread (×{workers / oneProcess:F2})");
         }
-        if (json) Console.WriteLine(Json(peak, bf16, threadCount, device.type.ToString(), timings, memory, oneProcess, workers, cores));
+        if (json) Console.WriteLine(Json(peak, bf16, matmul, threadCount, device.type.ToString(), timings, memory, oneProcess, workers, cores));
         return 0;
     }
 
-    static string Json(double peak, double bf16Peak, int threads, string device, List<StepTiming> timings, MemoryGrowth? memory, double? oneProcess, double? workers, int cores)
+    static string W(MatmulPrecision m) => m.ToString().ToLowerInvariant();
+
+    static string Json(double peak, double bf16Peak, MatmulPrecision matmul, int threads, string device, List<StepTiming> timings, MemoryGrowth? memory, double? oneProcess, double? workers, int cores)
     {
         var root = new JsonObject
         {
@@ -78,7 +85,10 @@ public static class BenchVerb
             ["machine"] = RuntimeInformation.OSDescription,
             ["device"] = device,
             ["threads"] = threads,
-            ["gemm_gflops"] = peak,
+            ["matmul"] = W(matmul),
+            // MFU's denominator: the peak of the dtype the linear layers ran in.
+            ["gemm_gflops"] = matmul == MatmulPrecision.Bf16 ? bf16Peak : peak,
+            ["fp32_gemm_gflops"] = peak,
             ["bf16_gemm_gflops"] = bf16Peak,
             ["configs"] = new JsonArray(timings.Select(t => (JsonNode)new JsonObject
             {

@@ -19,7 +19,7 @@ public static class TrainVerb
           --mu-param off|simple|intermediate|full  --mu-base-width N (256)  --mu-head scaled|base
           --optimizer adamw|sgd  --mu-centering on|off  --mu-loss X (0)  --logit-softcap C (0: off)
           --tie-head on|off  --final-ln-gain learned|fixed  --precision fp32|bf16 (bf16: head and logits rounded)
-          --gelu tanh|exact (tanh; exact is faster on CPUs)
+          --gelu tanh|exact (tanh; exact is faster on CPUs)  --matmul fp32|bf16 (bf16: bf16 autocast of every linear layer)
           --seed N (0)  --data FILE (data/brown.txt.gz)  --vocab bytes|words:N|bpe:N|FILE (bytes)  --probe-every N (1)  --eval-every N (0: start and end)
           --device auto|cpu|cuda  --threads N  --out DIR (runs/train)
         Writes DIR/runs.csv (one row per run) and DIR/curves/<run_id>.csv (per-step probes).
@@ -59,6 +59,7 @@ public static class TrainVerb
             LogitSoftcap = cl.Double("--logit-softcap", m.LogitSoftcap),
             Precision = cl.Choice("--precision", m.Precision, ("fp32", Precision.Fp32), ("bf16", Precision.Bf16)),
             Gelu = cl.Choice("--gelu", m.Gelu, ("tanh", GeluKind.Tanh), ("exact", GeluKind.Exact)),
+            Matmul = cl.Choice("--matmul", m.Matmul, ("fp32", MatmulPrecision.Fp32), ("bf16", MatmulPrecision.Bf16)),
         };
         return defaults with
         {

@@ -24,9 +24,10 @@ public static class StepBenchmark
         ("d64", 64, 2, 64, 32), ("d128", 128, 4, 128, 32), ("d256", 256, 4, 128, 32),
     };
 
-    public static TrainConfig ConfigFor(int width, int depth, int seqLen, int batchSize, int steps) => new()
+    public static TrainConfig ConfigFor(int width, int depth, int seqLen, int batchSize, int steps,
+        MatmulPrecision matmul = MatmulPrecision.Fp32) => new()
     {
-        Model = new ModelConfig { Width = width, Depth = depth, Heads = width / 32, SeqLen = seqLen },
+        Model = new ModelConfig { Width = width, Depth = depth, Heads = width / 32, SeqLen = seqLen, Matmul = matmul },
         BatchSize = batchSize, Steps = steps, WarmupSteps = 1, Lr = 1e-3, EvalBatches = 1, Experiment = "bench",
     };
 

@@ -13,6 +13,13 @@ public enum FinalLnGain { Learned, Fixed }
 /// through the cast, the gradient in the backward pass), where the precision of large logits matters.</summary>
 public enum Precision { Fp32, Bf16 }
 
+/// <summary>The dtype of the weight matrix multiplies. Bf16 is bf16 autocast, as the paper and the output-logit study
+/// trained: the inputs and weights of every linear layer (blocks and head) are cast to bfloat16, the kernel
+/// accumulates in fp32 and returns bfloat16. Master weights, optimizer state, the residual stream, LayerNorms,
+/// attention and the loss stay fp32; the MLP's GELU sees the bfloat16 activation, as under autocast. Attention
+/// stays fp32 because libtorch's CPU attention kernel ran 2× slower in bf16 here (28 vs 16 ms at width 128).</summary>
+public enum MatmulPrecision { Fp32, Bf16 }
+
 /// <summary>
 /// The paper's decoder-only Transformer (science.md §1.1). Defaults are the paper's where it states them;
 /// an experiment is a config diff: <c>config with { QkLayerNorm = false }</c>.
@@ -46,6 +53,7 @@ public sealed record ModelConfig
     /// <summary>Logit soft-capping y ← C·tanh(y/C) (Gemma 2; 30 in the output-logit study); 0 is off.</summary>
     public double LogitSoftcap { get; init; }
     public Precision Precision { get; init; } = Precision.Fp32;
+    public MatmulPrecision Matmul { get; init; } = MatmulPrecision.Fp32;
 
     /// <summary>Parameters excluding the embedding and the head: 12·L·d² from the attention (4d²) and MLP (8d²),
     /// plus the LayerNorm gains (2d per block, 2·d_h for qk-LN, d for a learned final LN gain).</summary>

@@ -45,7 +45,7 @@ public sealed class Transformer : nn.Module
         probe?.RecordFinalHidden(h);
         Tensor w = HeadWeight;
         if (Config.Precision == Precision.Bf16) w = RoundToBf16(w);
-        var y = F.linear(h, w);
+        var y = Linear(h, w, Config.Matmul).to(ScalarType.Float32);    // the loss and probes read fp32 logits
         if (Config.Precision == Precision.Bf16) y = RoundToBf16(y);
         return Config.LogitSoftcap > 0 ? Losses.OutputLogitFixes.SoftCap(y, Config.LogitSoftcap) : y;
     }
@@ -58,6 +58,12 @@ public sealed class Transformer : nn.Module
 
     /// <summary>x rounded to bfloat16 and back: the forward sees bf16 values, the backward a bf16-rounded gradient.</summary>
     static Tensor RoundToBf16(Tensor x) => x.to(ScalarType.BFloat16).to(ScalarType.Float32);
+
+    /// <summary>x Wᵀ, in bfloat16 under bf16 autocast (the result stays bfloat16; a residual add promotes it back to
+    /// fp32, and the backward pass runs the same products in bfloat16 and returns fp32 gradients to the fp32 weights).</summary>
+    internal static Tensor Linear(Tensor x, Tensor w, MatmulPrecision precision) => precision == MatmulPrecision.Bf16
+        ? F.linear(x.to(ScalarType.BFloat16), w.to(ScalarType.BFloat16))
+        : F.linear(x, w);
 
     internal static Tensor LayerNorm(Tensor x, Tensor? gain, double eps) => F.layer_norm(x, new[] { x.shape[^1] }, gain, null, eps);
 
@@ -104,14 +110,15 @@ public sealed class Transformer : nn.Module
         public Tensor Forward(Tensor x, Rope rope, AttentionProbe? probe)
         {
             x = x + Attention(LayerNorm(x, ln1, c.LnEps), rope, probe);
-            return x + F.linear(Gelu.Apply(F.linear(LayerNorm(x, ln2, c.LnEps), w1), c.Gelu), w2);
+            return x + Linear(Gelu.Apply(Linear(LayerNorm(x, ln2, c.LnEps), w1, c.Matmul), c.Gelu), w2, c.Matmul);
         }
 
         Tensor Attention(Tensor x, Rope rope, AttentionProbe? probe)
         {
             long b = x.shape[0], t = x.shape[1];
             // (B, T, 3d) → three (B, H, T, d_h)
-            var qkv = F.linear(x, wqkv).view(b, t, 3, c.Heads, c.HeadDim).permute(2, 0, 3, 1, 4);
+            // Attention itself runs in fp32 under either matmul precision (see MatmulPrecision).
+            var qkv = Linear(x, wqkv, c.Matmul).to(ScalarType.Float32).view(b, t, 3, c.Heads, c.HeadDim).permute(2, 0, 3, 1, 4);
             Tensor q = qkv[0], k = qkv[1], v = qkv[2];
             if (q_ln is not null) { q = LayerNorm(q, q_ln, c.LnEps); k = LayerNorm(k, k_ln!, c.LnEps); }
             q = rope.Apply(q); k = rope.Apply(k);
@@ -121,7 +128,7 @@ public sealed class Transformer : nn.Module
             double fold = c.AttentionScale * Math.Sqrt(c.HeadDim);
             if (fold != 1.0) q = q * fold;
             var y = F.scaled_dot_product_attention(q, k, v, is_casual: true);
-            return F.linear(y.transpose(1, 2).reshape(b, t, c.Width), wo);
+            return Linear(y.transpose(1, 2).reshape(b, t, c.Width), wo, c.Matmul);
         }
     }
 }

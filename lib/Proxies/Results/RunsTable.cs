@@ -50,6 +50,7 @@ public static class RunsTable
         ("final_ln_gain", r => W(r.Config.Model.FinalLnGain)),
         ("precision", r => W(r.Config.Model.Precision)),
         ("gelu", r => W(r.Config.Model.Gelu)),
+        ("matmul", r => W(r.Config.Model.Matmul)),
         ("seed", r => I(r.Config.Seed)),
         ("initial_loss", r => F(r.InitialLoss)),
         ("final_train_loss", r => F(r.FinalTrainLoss)),
