@@ -18,7 +18,8 @@ public static class BenchVerb
           --memory-steps N (2000; 0 skips)   --sweep on|off (on: runs/hour, 1 process vs one per core)   --json
           --matmul fp32|bf16 (fp32; bf16: the linear layers in bfloat16, as `train --matmul bf16`)
         Per config: ms/step, tokens/s, GFLOP/s, MFU (against the GEMM peak of the matmul dtype, measured here),
-        probe overhead.
+        probe overhead, and the step's weight GEMMs timed alone at the model's shapes (the ceiling for this model):
+        their ms, GFLOP/s, and share of the step.
         """;
 
     public static int Run(string[] args)
@@ -44,7 +45,7 @@ public static class BenchVerb
         void Say(string line) { if (!json) Console.WriteLine(line); }
 
         double peak = GemmPeak.Measure(device);
-        double bf16 = GemmPeak.Measure(device, new[] { 1024 }, 2, TorchSharp.torch.ScalarType.BFloat16);
+        double bf16 = GemmPeak.Measure(device, dtype: TorchSharp.torch.ScalarType.BFloat16);
         Say($"fp32 GEMM peak: {peak:F0} GFLOP/s ({threadCount} threads, {device.type}); bf16 GEMM: {bf16:F1} GFLOP/s; timing {W(matmul)} matmuls");
         double ceiling = matmul == MatmulPrecision.Bf16 ? bf16 : peak;
         var timings = new List<StepTiming>();
@@ -54,6 +55,7 @@ public static class BenchVerb
             timings.Add(t);
             Say($"{name}: width {width}, {depth} layers, seq {seq}, batch {batch}: {t.MsPerStep:F1} ms/step, {t.TokensPerSecond:F0} tokens/s, " +
                 $"{t.Gflops:F1} GFLOP/s = {t.Mfu:P0} of the {W(matmul)} peak; probes every step ×{t.ProbeOverhead:F2}");
+            Say($"  its weight GEMMs alone: {t.StepGemmMs:F1} ms ({t.StepGemmGflops:F0} GFLOP/s at the model's shapes) = {t.GemmShare:P0} of the step");
         }
         MemoryGrowth? memory = null;
         if (memorySteps > 0)
@@ -96,6 +98,7 @@ public static class BenchVerb
                 ["seq_len"] = t.Config.Model.SeqLen, ["batch_size"] = t.Config.BatchSize,
                 ["ms_per_step"] = t.MsPerStep, ["tokens_per_s"] = t.TokensPerSecond, ["gflops"] = t.Gflops, ["mfu"] = t.Mfu,
                 ["probe_overhead"] = t.ProbeOverhead,
+                ["step_gemm_ms"] = t.StepGemmMs, ["step_gemm_gflops"] = t.StepGemmGflops, ["gemm_share"] = t.GemmShare,
             }).ToArray()),
         };
         if (memory is not null)

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Proxies.Benchmarks;
 
 /// <summary>The machine's matrix-multiply ceiling with the current thread count: the best of a few square products
-/// (GFLOP/s = 2n³ / t), fp32 by default. MFU is measured against the fp32 one, in the same run.</summary>
+/// (GFLOP/s = 2n³ / t), fp32 by default. MFU is measured against the one of the matmul dtype, in the same run.</summary>
 public static class GemmPeak
 {
     public static double Measure(Device? device = null, int[]? sizes = null, int repeats = 4, ScalarType dtype = ScalarType.Float32)

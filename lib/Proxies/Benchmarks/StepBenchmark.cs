@@ -6,13 +6,19 @@ using static TorchSharp.torch;
 namespace Proxies.Benchmarks;
 
 /// <summary>One configuration's measured speed.</summary>
-public sealed record StepTiming(string Name, TrainConfig Config, double MsPerStep, double MsPerStepProbed, double GemmGflops)
+public sealed record StepTiming(string Name, TrainConfig Config, double MsPerStep, double MsPerStepProbed, double GemmGflops,
+    double StepGemmMs)
 {
     public double TokensPerSecond => Config.BatchSize * Config.Model.SeqLen / (MsPerStep / 1000);
     public double Gflops => Flops.PerStep(Config.Model with { Vocab = 256 }, Config.BatchSize) / (MsPerStep / 1000) / 1e9;
     public double Mfu => Gflops / GemmGflops;
     /// <summary>ms/step with every probe every step over ms/step with probes off.</summary>
     public double ProbeOverhead => MsPerStepProbed / MsPerStep;
+    /// <summary>The step's weight GEMMs timed alone over the whole step (<see cref="StepGemms"/>): 1 would mean every
+    /// other part of the step is free.</summary>
+    public double GemmShare => StepGemmMs / MsPerStep;
+    /// <summary>GFLOP/s of the step's weight GEMMs timed alone, at the model's shapes.</summary>
+    public double StepGemmGflops => StepGemms.FlopsPerStep(Config.Model with { Vocab = 256 }, Config.BatchSize) / (StepGemmMs / 1000) / 1e9;
 }
 
 /// <summary>Times training steps of the real loop (data, forward, loss, backward, clip, AdamW), excluding start-up:
@@ -46,6 +52,7 @@ public static class StepBenchmark
     }
 
     public static StepTiming Measure(string name, TrainConfig config, double gemmGflops, Device device) =>
-        new(name, config, MsPerStep(config, false, device), MsPerStep(config, true, device), gemmGflops);
+        new(name, config, MsPerStep(config, false, device), MsPerStep(config, true, device), gemmGflops,
+            StepGemms.Ms(config.Model with { Vocab = 256 }, config.BatchSize, device));
 
 }
