@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """Proxies (TorchSharp) against the PyTorch reference, same configs and threads, back to back.
 
-    /usr/bin/python3 bench/compare.py [--configs d64,d128,d256] [--threads N] [--steps N] [--warmup N] [--json]
+    /usr/bin/python3 bench/compare.py [--configs d64,d128,d256] [--threads N] [--steps N] [--warmup N]
+                                      [--matmul fp32|bf16] [--json]
 
 Runs, from the repository root,
-    dotnet run --project lib/Proxies.Cli -c Release -- bench --json --configs <list> --threads <n>
+    dotnet run --project lib/Proxies.Cli -c Release -- bench --json --configs <list> --threads <n> --matmul <m>
 then
-    /usr/bin/python3 bench/pytorch_step.py --json --configs <list> --threads <n>
+    /usr/bin/python3 bench/pytorch_step.py --json --configs <list> --threads <n> --matmul <m>
 and prints one table per config: ms/step, tokens/s and MFU of both, and tokens/s(Proxies) / tokens/s(PyTorch).
 MFU is each run's GFLOP/s over the GEMM peak of its matmul dtype (--matmul), measured in that same run. It installs nothing.
 
@@ -165,6 +166,11 @@ def print_tables(proxies, pytorch, threads):
 
     print(head(proxies, "Proxies"))
     print(head(pytorch, "PyTorch"))
+    for label, result in (("proxies", proxies), ("pytorch", pytorch)):
+        if result and result.get("matmul", "fp32") != args.matmul:
+            note("warning: the %s result was measured with %s matmuls, not --matmul %s: the ratio compares "
+                 "different precisions" % (label, result.get("matmul", "fp32"), args.matmul))
+
     px, pt = by_name(proxies), by_name(pytorch)
     names = list(dict.fromkeys(list(px) + list(pt)))
     for name in names:
@@ -229,6 +235,11 @@ def main():
     if err:
         errors["pytorch"] = err
         note("[pytorch] FAILED: " + err)
+
+    for label, result in (("proxies", proxies), ("pytorch", pytorch)):
+        if result and result.get("matmul", "fp32") != args.matmul:
+            note("warning: the %s result was measured with %s matmuls, not --matmul %s: the ratio compares "
+                 "different precisions" % (label, result.get("matmul", "fp32"), args.matmul))
 
     px, pt = by_name(proxies), by_name(pytorch)
     rows = []

@@ -16,7 +16,8 @@ public static class BenchVerb
         bench: training speed on this machine, and how close it is to the hardware's limit.
           --configs d64,d128,d256 (all)   --steps N (30 timed steps)   --threads N (all cores)   --device auto|cpu|cuda
           --memory-steps N (2000; 0 skips)   --sweep on|off (on: runs/hour, 1 process vs one per core)   --json
-          --matmul fp32|bf16 (fp32; bf16: the linear layers in bfloat16, as `train --matmul bf16`)
+          --matmul fp32|bf16 (fp32; bf16: the linear layers in bfloat16, as `train --matmul bf16`; the step timings and
+                              the memory run use it, the sweep throughput is always the fp32 smoke grid)
         Per config: ms/step, tokens/s, GFLOP/s, MFU (against the GEMM peak of the matmul dtype, measured here),
         probe overhead, and the step's weight GEMMs timed alone at the model's shapes (the ceiling for this model):
         their ms, GFLOP/s, and share of the step.
@@ -60,7 +61,7 @@ public static class BenchVerb
         MemoryGrowth? memory = null;
         if (memorySteps > 0)
         {
-            memory = MemoryGrowth.Measure(StepBenchmark.ConfigFor(64, 2, 64, 32, memorySteps), device);
+            memory = MemoryGrowth.Measure(StepBenchmark.ConfigFor(64, 2, 64, 32, memorySteps, matmul), device);
             Say($"memory over {memory.Steps} steps (d64): {memory.RssAfterWarmupMb:F0} MiB after warm-up, {memory.RssAtEndMb:F0} MiB at the end ({memory.Growth:+0.0%;-0.0%}), peak {memory.PeakRssMb:F0} MiB");
         }
         double? oneProcess = null, workers = null;

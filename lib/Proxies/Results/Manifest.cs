@@ -11,7 +11,10 @@ namespace Proxies.Results;
 /// </summary>
 public static class Manifest
 {
-    public static string NewSweepId() => $"{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Environment.ProcessId}";
+    /// <summary>Start time, process and a random tag: two sweeps of one process within the same second (a notebook, a
+    /// resumed sweep) must not share an id, or ending one would overwrite the other's record.</summary>
+    public static string NewSweepId() =>
+        $"{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
     public static void RecordSweepStart(ResultsStore store, string sweepId, string profile, string shard, int workers,
         IEnumerable<TrainConfig> planned) =>

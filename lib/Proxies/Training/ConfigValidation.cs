@@ -51,6 +51,8 @@ public static class ConfigValidation
         Require(Positive(c.ClipNorm), "--clip", c.ClipNorm, "must be a positive finite number (the paper clips at 1)");
         Require(double.IsFinite(c.MuLoss) && c.MuLoss >= 0, "--mu-loss", c.MuLoss, "must be a finite number ≥ 0 (the study uses 1e-4)");
         Require(double.IsFinite(m.LogitSoftcap) && m.LogitSoftcap >= 0, "--logit-softcap", m.LogitSoftcap, "must be 0 (off) or a positive cap such as 30");
+        Require(!(m.Precision == Precision.Bf16 && m.Matmul == MatmulPrecision.Bf16), "--precision", "bf16",
+            "has no effect with --matmul bf16, whose head and logits are already bfloat16; drop --precision bf16");
         Require(!(c.MuCentering && m.TieHead), "--mu-centering", "on", "needs an untied head (--tie-head off): centering a tied head would shift the input embeddings too");
         Require(c.ProbeEvery >= 1, "--probe-every", c.ProbeEvery, "must be at least 1");
         Require(c.EvalEvery >= 0, "--eval-every", c.EvalEvery, "must be 0 (start and end only) or a positive step count");

@@ -58,6 +58,8 @@ public class BadInputTests
         { "--tie-head yes", "--tie-head" },
         { "--vocab letters", "--vocab" },
         { "--gelu relu", "--gelu" },
+        { "--matmul fp16", "--matmul" },
+        { "--precision bf16 --matmul bf16", "--precision" },
     };
 
     public static TheoryData<string, string> SweepCatalogue => new()

@@ -42,7 +42,7 @@ public class MatmulPrecisionTests : TorchTest
     }
 
     [Fact]
-    public void Bf16ModelKeepsFp32WeightsAndGradientsAndGivesBf16ValuedFp32Logits()
+    public void Bf16ModelGivesBf16ValuedFp32LogitsCloseToFp32AndFiniteGradients()
     {
         var config = new ModelConfig { Width = 32, Depth = 2, Heads = 2, SeqLen = 16 };
         using var g1 = new Generator(1);
@@ -60,11 +60,17 @@ public class MatmulPrecisionTests : TorchTest
         var loss = LanguageModelLoss.Compute(logits, targets, 0);
         Assert.InRange(Math.Abs(loss.CrossEntropy.item<float>() - loss32), 1e-6, 0.02);   // close, yet not identical
         loss.Total.backward();
-        foreach (var p in bf16.parameters())
-        {
-            Assert.Equal(ScalarType.Float32, p.dtype);
-            Assert.Equal(ScalarType.Float32, p.grad!.dtype);
-            Assert.True(isfinite(p.grad!).all().item<bool>());
-        }
+        foreach (var p in bf16.parameters()) Assert.True(isfinite(p.grad!).all().item<bool>());
+    }
+
+    [Fact]
+    public void Bf16RoundsTheInputsBeforeMultiplying()
+    {
+        // x·w = (1 + 2⁻¹⁰) − 1: fp32 keeps 2⁻¹⁰, but 1 + 2⁻¹⁰ rounds to 1 in bfloat16 (8 significant bits), so the
+        // bf16 product is exactly 0.
+        var x = tensor(new[] { 1f + MathF.Pow(2, -10), -1f }).reshape(1, 2);
+        var w = tensor(new[] { 1f, 1f }).reshape(1, 2);
+        Assert.Equal(MathF.Pow(2, -10), Transformer.Linear(x, w, MatmulPrecision.Fp32).item<float>());
+        Assert.Equal(0f, Transformer.Linear(x, w, MatmulPrecision.Bf16).to(float32).item<float>());
     }
 }

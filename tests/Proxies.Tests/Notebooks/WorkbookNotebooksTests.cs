@@ -11,17 +11,10 @@ namespace Proxies.Tests.Notebooks;
 /// </summary>
 public class WorkbookNotebooksTests
 {
-    static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Proxies.Notebooks.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("repository root not found above " + AppContext.BaseDirectory);
-    }
-
     [Fact]
     public void EveryNotebookRunsAtTheSmokeProfileAndDrawsRealFigures()
     {
-        var root = RepoRoot();
+        var root = Repository.Root();
         var outDir = Path.Combine(root, "runs", "ci", "notebooks");
         if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
         var results = Directory.CreateTempSubdirectory("proxies-nb-results-").FullName;
