@@ -1,4 +1,5 @@
 using Proxies.Experiments;
+using Proxies.Model;
 using Proxies.Runtime;
 using Proxies.Training;
 
@@ -11,6 +12,8 @@ public static class SweepVerb
         sweep <experiment>: run a named grid of training runs (see `experiments`), resumably.
           --profile smoke|quick|paper (quick)   --out DIR (runs)   --workers N (cores, one thread each)
           --shard i/n (0/1: all)   --device auto|cpu|cuda   --threads N (per worker)
+          --matmul fp32|bf16 (fp32; bf16: every run's linear layers in bfloat16, as `train --matmul bf16`; new run
+                              ids, and a folder holds one precision: use another --out)
         Writes DIR/<experiment>/runs.csv, curves/<run_id>.csv and manifest.json. Running it again skips finished
         runs; a sweep killed at any moment resumes with no duplicate, missing or torn rows.
         """;
@@ -22,6 +25,8 @@ public static class SweepVerb
         Experiment experiment;
         try { experiment = Catalog.Find(cl.Positional[0]); } catch (ArgumentException e) { throw new UsageException(e.Message); }
         var profile = ReadProfile(cl);
+        experiment = experiment.WithMatmul(cl.Choice("--matmul", MatmulPrecision.Fp32,
+            ("fp32", MatmulPrecision.Fp32), ("bf16", MatmulPrecision.Bf16)));
         string outRoot = cl.String("--out") ?? "runs";
         int workers = cl.Int("--workers", Environment.ProcessorCount);
         if (workers < 1 || workers > 256) throw new UsageException($"--workers {workers}: must be an integer from 1 to 256");

@@ -1,3 +1,4 @@
+using Proxies.Model;
 using Proxies.Training;
 
 namespace Proxies.Experiments;
@@ -8,4 +9,8 @@ public sealed record Experiment(string Name, string Description, Func<Profile, I
 {
     public IReadOnlyList<TrainConfig> Runs(Profile profile) =>
         Grid(profile).Select(c => c with { Experiment = Name }).ToList();
+
+    /// <summary>The same grid with every linear layer multiplying in <paramref name="matmul"/> (new run ids).</summary>
+    public Experiment WithMatmul(MatmulPrecision matmul) => matmul == MatmulPrecision.Fp32 ? this
+        : this with { Grid = profile => Grid(profile).Select(c => c with { Model = c.Model with { Matmul = matmul } }).ToList() };
 }

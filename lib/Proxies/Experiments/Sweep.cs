@@ -15,6 +15,7 @@ public static class Sweep
         var slice = Plan(experiment, profile, shard ?? Shard.All);
         var store = new ResultsStore(resultsRoot, experiment.Name);
         OutputFolder.EnsureWritable(store.Folder);
+        RefuseMixedPrecision(store, slice);
         var finishedBefore = store.FinishedRunIds();
         var pending = slice.Where(c => !finishedBefore.Contains(c.RunId)).ToList();
         int skipped = slice.Count - pending.Count, done = 0;
@@ -37,6 +38,17 @@ public static class Sweep
             Manifest.RecordSweepEnd(store, sweepId, "interrupted", done);
             throw;
         }
+    }
+
+    /// <summary>An experiment's analysis pools runs by variant, size and LR, so fp32 and bf16 runs of one grid must not
+    /// share a folder.</summary>
+    static void RefuseMixedPrecision(ResultsStore store, IReadOnlyList<TrainConfig> plan)
+    {
+        var planned = plan.Select(c => c.Model.Matmul).Distinct().ToList();
+        var recorded = store.Runs().Select(r => r.Config.Model.Matmul).Distinct().Except(planned).ToList();
+        if (recorded.Count > 0)
+            throw new InvalidConfigException(new[] { new ConfigError("--matmul", string.Join(",", planned).ToLowerInvariant(),
+                $"{store.Folder} already holds {string.Join(",", recorded).ToLowerInvariant()} runs of this experiment, and the analysis would pool the two; write to another --out") });
     }
 
     /// <summary>The shard's runs, validated, without duplicates.</summary>

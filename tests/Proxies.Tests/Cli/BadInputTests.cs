@@ -74,6 +74,7 @@ public class BadInputTests
         { "lr-sensitivity --device gpu", "--device" },
         { "lr-sensitivity attention-logit-growth", "one experiment" },
         { "lr-sensitivity --lr 0.1", "--lr" },
+        { "lr-sensitivity --matmul fp16", "--matmul" },
     };
 
     [Theory]

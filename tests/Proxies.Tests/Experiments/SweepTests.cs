@@ -1,4 +1,6 @@
 using Proxies.Experiments;
+using Proxies.Model;
+using Proxies.Training;
 using Proxies.Results;
 
 namespace Proxies.Tests.Experiments;
@@ -69,6 +71,23 @@ public class SweepTests : TorchTest
         Assert.Equal(2, manifest["sweeps"]!.AsArray().Count);               // a sweep with nothing to do records nothing
         Assert.Equal("interrupted", (string?)manifest["sweeps"]![0]!["outcome"]);
         Assert.Equal(8, manifest["configs"]!.AsObject().Count);
+    }
+
+    [Fact]
+    public void ABf16SweepHasItsOwnRunIdsAndIsRefusedAFolderOfFp32Runs()
+    {
+        var root = Directory.CreateTempSubdirectory().FullName;
+        var bf16 = Smoke.WithMatmul(MatmulPrecision.Bf16);
+        var fp32Ids = Sweep.Plan(Smoke, Profile.Smoke, Shard.All).Select(c => c.RunId);
+        var bf16Plan = Sweep.Plan(bf16, Profile.Smoke, Shard.All);
+        Assert.All(bf16Plan, c => Assert.Equal(MatmulPrecision.Bf16, c.Model.Matmul));
+        Assert.Empty(bf16Plan.Select(c => c.RunId).Intersect(fp32Ids));
+
+        var oneRun = new Shard(0, 8);
+        Sweep.Run(Smoke, Profile.Smoke, root, new InProcessExecutor("cpu", 1), oneRun);
+        var refused = Assert.Throws<InvalidConfigException>(() => Sweep.Run(bf16, Profile.Smoke, root, new InProcessExecutor("cpu", 1), oneRun));
+        Assert.Equal("--matmul", refused.Errors.Single().Flag);
+        Assert.Single(new ResultsStore(root, Smoke.Name).Runs());
     }
 
     [Fact]
