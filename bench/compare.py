@@ -166,10 +166,6 @@ def print_tables(proxies, pytorch, threads):
 
     print(head(proxies, "Proxies"))
     print(head(pytorch, "PyTorch"))
-    for label, result in (("proxies", proxies), ("pytorch", pytorch)):
-        if result and result.get("matmul", "fp32") != args.matmul:
-            note("warning: the %s result was measured with %s matmuls, not --matmul %s: the ratio compares "
-                 "different precisions" % (label, result.get("matmul", "fp32"), args.matmul))
 
     px, pt = by_name(proxies), by_name(pytorch)
     names = list(dict.fromkeys(list(px) + list(pt)))

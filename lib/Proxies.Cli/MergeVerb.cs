@@ -1,4 +1,5 @@
 using Proxies.Results;
+using Proxies.Training;
 
 namespace Proxies.Cli;
 
@@ -13,6 +14,7 @@ public static class MergeVerb
         if (cl.Positional.Count < 2) throw new UsageException("merge needs an output folder and at least one shard folder: merge OUT SHARD...");
         var (outRoot, shards) = (cl.Positional[0], cl.Positional.Skip(1).ToList());
         foreach (var s in shards) if (!Directory.Exists(s)) throw new UsageException($"merge: shard folder {s} does not exist");
+        RefuseMixedPrecision(outRoot, shards);
         int merged = 0;
         foreach (var shard in shards)
             foreach (var folder in Directory.GetDirectories(shard).Where(d => File.Exists(Path.Combine(d, "runs.csv"))))
@@ -39,5 +41,25 @@ public static class MergeVerb
             }
         Console.WriteLine($"merged {merged} run rows from {shards.Count} folder(s) into {outRoot}");
         return 0;
+    }
+
+    /// <summary>Before anything is written: one matmul precision per experiment across the shards and the output
+    /// (<see cref="ResultsStore.Precisions"/>).</summary>
+    static void RefuseMixedPrecision(string outRoot, List<string> shards)
+    {
+        var errors = new List<ConfigError>();
+        var experiments = shards.SelectMany(s => Directory.GetDirectories(s).Where(d => File.Exists(Path.Combine(d, "runs.csv"))))
+            .Select(Path.GetFileName).Distinct();
+        foreach (var experiment in experiments)
+        {
+            var holders = shards.Append(outRoot)
+                .SelectMany(root => new ResultsStore(root, experiment!).Precisions().Select(p => (Root: root, Precision: p)))
+                .ToList();
+            if (holders.Select(h => h.Precision).Distinct().Count() > 1)
+                errors.Add(new ConfigError("merge", experiment!,
+                    string.Join("; ", holders.Select(h => $"{h.Root} holds {ResultsStore.Name(h.Precision)} runs")) +
+                    ": the analysis would pool fp32 and bf16 runs; merge each precision into its own output folder"));
+        }
+        if (errors.Count > 0) throw new InvalidConfigException(errors);
     }
 }

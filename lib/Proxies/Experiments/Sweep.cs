@@ -40,15 +40,17 @@ public static class Sweep
         }
     }
 
-    /// <summary>An experiment's analysis pools runs by variant, size and LR, so fp32 and bf16 runs of one grid must not
-    /// share a folder.</summary>
+    /// <summary>Refuses a plan whose matmul precision differs from the runs already in the folder
+    /// (<see cref="ResultsStore.Precisions"/>). Two sweeps of different precision started at the same moment on an
+    /// empty folder both pass: the check reads the folder, it does not lock it.</summary>
     static void RefuseMixedPrecision(ResultsStore store, IReadOnlyList<TrainConfig> plan)
     {
-        var planned = plan.Select(c => c.Model.Matmul).Distinct().ToList();
-        var recorded = store.Runs().Select(r => r.Config.Model.Matmul).Distinct().Except(planned).ToList();
+        if (plan.Count == 0) return;   // an empty shard adds nothing
+        var planned = plan.Select(c => c.Model.Matmul).ToHashSet();
+        var recorded = store.Precisions().Except(planned).ToList();
         if (recorded.Count > 0)
-            throw new InvalidConfigException(new[] { new ConfigError("--matmul", string.Join(",", planned).ToLowerInvariant(),
-                $"{store.Folder} already holds {string.Join(",", recorded).ToLowerInvariant()} runs of this experiment, and the analysis would pool the two; write to another --out") });
+            throw new InvalidConfigException(new[] { new ConfigError("--matmul", string.Join(",", planned.Select(ResultsStore.Name)),
+                $"{store.Folder} already holds {string.Join(",", recorded.Select(ResultsStore.Name))} runs of this experiment, and the analysis would pool the two; write to another --out") });
     }
 
     /// <summary>The shard's runs, validated, without duplicates.</summary>

@@ -1,3 +1,4 @@
+using Proxies.Model;
 using Proxies.Probes;
 using Proxies.Training;
 
@@ -26,6 +27,12 @@ public sealed class ResultsStore
         File.Exists(RunsCsv) ? RunsTable.Read(RunsCsv).Select(r => r.RunId).ToHashSet() : new HashSet<string>();
 
     public List<RunResult> Runs() => File.Exists(RunsCsv) ? RunsTable.Read(RunsCsv) : new List<RunResult>();
+
+    /// <summary>The matmul precisions of the runs recorded here. An experiment's analysis pools runs by variant, size
+    /// and LR, so a folder must hold one: sweep and merge refuse to add the other.</summary>
+    public HashSet<MatmulPrecision> Precisions() => Runs().Select(r => r.Config.Model.Matmul).ToHashSet();
+
+    public static string Name(MatmulPrecision m) => m.ToString().ToLowerInvariant();
 
     public void Record(RunResult result, Curve curve)
     {

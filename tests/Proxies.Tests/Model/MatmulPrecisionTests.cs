@@ -60,7 +60,11 @@ public class MatmulPrecisionTests : TorchTest
         var loss = LanguageModelLoss.Compute(logits, targets, 0);
         Assert.InRange(Math.Abs(loss.CrossEntropy.item<float>() - loss32), 1e-6, 0.02);   // close, yet not identical
         loss.Total.backward();
-        foreach (var p in bf16.parameters()) Assert.True(isfinite(p.grad!).all().item<bool>());
+        foreach (var p in bf16.parameters())
+        {
+            Assert.Equal(ScalarType.Float32, p.dtype);   // master weights stay fp32
+            Assert.True(isfinite(p.grad!).all().item<bool>());
+        }
     }
 
     [Fact]

@@ -105,6 +105,19 @@ public class FaultTests
     }
 
     [Fact]
+    public void MergeRefusesToPoolFp32AndBf16ShardsBeforeWritingAnything()
+    {
+        string fp32 = Temp("proxies-shard-fp32-"), bf16 = Temp("proxies-shard-bf16-"), merged = Temp("proxies-merged-");
+        Assert.Equal(0, CliProcess.Run("sweep", "lr-sensitivity", "--profile", "smoke", "--shard", "0/8", "--out", fp32).Code);
+        Assert.Equal(0, CliProcess.Run("sweep", "lr-sensitivity", "--profile", "smoke", "--shard", "1/8", "--matmul", "bf16", "--out", bf16).Code);
+        var (code, _, stderr) = CliProcess.Run("merge", merged, fp32, bf16);
+        Assert.Equal(2, code);
+        Assert.Contains("merge lr-sensitivity", stderr);
+        Assert.Contains("bf16", stderr);
+        Assert.Empty(Directory.GetFileSystemEntries(merged));
+    }
+
+    [Fact]
     public void MissingDataFileIsRefusedWithExitCode2()
     {
         var (code, _, stderr) = CliProcess.Run("train", "--data", "/no/such/corpus.txt.gz", "--out", Temp("proxies-nodata-"));
