@@ -9,6 +9,7 @@ public static class NotebooksVerb
     public const string Help = """
         notebooks [PATHS...]: run notebooks headless (default: every notebooks/*.ipynb), in order.
           --profile smoke|quick|paper (quick)   --out DIR (runs/notebooks)   --results DIR (the notebooks' ../results/<profile>)
+          --matmul fp32|bf16 (fp32; bf16: sweeps with bf16 autocast of the linear layers, into ../results/<profile>-bf16)
         Writes DIR/<notebook>.ipynb (executed, with outputs) and DIR/figures/<notebook>/ (HTML, PNG, SVG).
         Exits 1 naming the notebook, the cell and the error when a cell fails.
         """;
@@ -19,6 +20,7 @@ public static class NotebooksVerb
         var profile = SweepVerb.ReadProfile(cl);
         var outDir = Path.GetFullPath(cl.String("--out") ?? Path.Combine("runs", "notebooks"));
         var results = cl.String("--results");
+        var matmul = cl.Choice("--matmul", "fp32", ("fp32", "fp32"), ("bf16", "bf16"));
         cl.RejectUnknown("notebooks");
         var paths = cl.Positional.Count > 0 ? cl.Positional : DefaultNotebooks();
         foreach (var p in paths)
@@ -31,6 +33,7 @@ public static class NotebooksVerb
             var name = Path.GetFileNameWithoutExtension(path);
             NotebookParameters.Clear();
             NotebookParameters.Set("profile", profile.Name());
+            NotebookParameters.Set("matmul", matmul);
             NotebookParameters.Set("figures", Path.Combine(outDir, "figures", name));
             // Without --results the notebook's own default applies (Workbook.ResultsRoot), as it does in VS Code.
             if (results is not null) NotebookParameters.Set("results", Path.GetFullPath(results));

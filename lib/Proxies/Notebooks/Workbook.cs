@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Proxies.Data;
 using Proxies.Experiments;
+using Proxies.Model;
 using Proxies.Results;
 using Proxies.Runtime;
 using Proxies.Training;
@@ -15,9 +16,20 @@ public static class Workbook
     /// <summary>auto (CUDA when this is a CUDA build on a GPU machine, else the CPU), cpu or cuda.</summary>
     public static string Device => NotebookParameters.Get("device", "auto");
 
+    /// <summary>fp32, or bf16: bf16 autocast of every linear layer (<see cref="MatmulPrecision"/>), fast on GPUs and on
+    /// CPUs with bf16 matrix instructions.</summary>
+    public static MatmulPrecision Matmul => NotebookParameters.Get("matmul", "fp32") switch
+    {
+        "fp32" => MatmulPrecision.Fp32,
+        "bf16" => MatmulPrecision.Bf16,
+        var other => throw new ArgumentException($"matmul '{other}': must be fp32 or bf16"),
+    };
+
     /// <summary>Where sweeps go: the committed reference results (results/&lt;profile&gt;) unless told otherwise,
-    /// so the quick profile opens instantly from the committed runs and any missing run is trained.</summary>
-    public static string ResultsRoot => Path.GetFullPath(NotebookParameters.Get("results", Path.Combine("..", "results", Profile.Name())));
+    /// so the quick profile opens instantly from the committed runs and any missing run is trained. bf16 runs go to
+    /// results/&lt;profile&gt;-bf16: a folder holds one precision.</summary>
+    public static string ResultsRoot => Path.GetFullPath(NotebookParameters.Get("results",
+        Path.Combine("..", "results", Profile.Name() + (Matmul == MatmulPrecision.Bf16 ? "-bf16" : ""))));
 
     /// <summary>The CLI beside this library (notebooks reference the CLI's build folder), for worker processes.</summary>
     public static string? WorkerExecutable
@@ -33,7 +45,7 @@ public static class Workbook
     /// <summary>Runs (or resumes) a named experiment at the notebook's profile, printing a line per finished run.</summary>
     public static ResultsStore Sweep(string experiment, int? workers = null)
     {
-        var e = Catalog.Find(experiment);
+        var e = Catalog.Find(experiment).WithMatmul(Matmul);
         int n = workers ?? Environment.ProcessorCount;
         IRunExecutor executor = n > 1 && WorkerExecutable is { } exe
             ? new WorkerPoolExecutor(exe, Array.Empty<string>(), n, 1, Device)
@@ -76,7 +88,7 @@ public static class Workbook
         });
         Add("figures", () => Figures.FigureOutput.ImageProblem ?? $"HTML, PNG and SVG into {Path.GetFullPath(Figures.FigureOutput.Folder)}");
         Add("workers", () => WorkerExecutable is { } w ? $"sweeps use {Environment.ProcessorCount} worker processes ({w})" : "sweeps run in this process (build lib/Proxies.Cli to use worker processes)");
-        Add("results", () => $"{ResultsRoot} (profile {Profile.Name()})");
+        Add("results", () => $"{ResultsRoot} (profile {Profile.Name()}, {ResultsStore.Name(Matmul)} matmuls)");
         return new Table("Environment", new[] { "check", "value", "status" }, rows);
     }
 }

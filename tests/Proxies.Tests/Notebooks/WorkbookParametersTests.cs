@@ -1,0 +1,26 @@
+using Proxies.Model;
+using Proxies.Notebooks;
+
+namespace Proxies.Tests.Notebooks;
+
+/// <summary>The notebook parameters that choose a sweep's precision and where its results go. (No other test sets
+/// notebook parameters in this process: the notebooks themselves run in a child process.)</summary>
+public class WorkbookParametersTests
+{
+    [Fact]
+    public void Bf16SweepsGetTheirOwnResultsFolderAndBadValuesAreRefused()
+    {
+        try
+        {
+            NotebookParameters.Set("profile", "smoke");
+            Assert.Equal(MatmulPrecision.Fp32, Workbook.Matmul);
+            Assert.EndsWith(Path.Combine("results", "smoke"), Workbook.ResultsRoot);
+            NotebookParameters.Set("matmul", "bf16");
+            Assert.Equal(MatmulPrecision.Bf16, Workbook.Matmul);
+            Assert.EndsWith(Path.Combine("results", "smoke-bf16"), Workbook.ResultsRoot);
+            NotebookParameters.Set("matmul", "fp16");
+            Assert.Contains("fp32 or bf16", Assert.Throws<ArgumentException>(() => Workbook.Matmul).Message);
+        }
+        finally { NotebookParameters.Clear(); }
+    }
+}
