@@ -36,7 +36,7 @@ public static class BenchVerb
         if (memorySteps is < 0 or (> 0 and < 200)) throw new UsageException($"--memory-steps {memorySteps}: must be 0 (skip) or at least 200");
         bool sweep = cl.OnOff("--sweep", true);
         bool json = cl.Has("--json");
-        var matmul = cl.Choice("--matmul", MatmulPrecision.Fp32, ("fp32", MatmulPrecision.Fp32), ("bf16", MatmulPrecision.Bf16));
+        var matmul = TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32);
         var (deviceName, threads) = TrainVerb.ReadRuntime(cl);
         cl.RejectUnknown("bench");
 
@@ -47,7 +47,7 @@ public static class BenchVerb
 
         double peak = GemmPeak.Measure(device);
         double bf16 = GemmPeak.Measure(device, dtype: TorchSharp.torch.ScalarType.BFloat16);
-        Say($"fp32 GEMM peak: {peak:F0} GFLOP/s ({threadCount} threads, {device.type}); bf16 GEMM: {bf16:F1} GFLOP/s; timing {W(matmul)} matmuls");
+        Say($"fp32 GEMM peak: {peak:F0} GFLOP/s ({threadCount} threads, {device.type}); bf16 GEMM: {bf16:F1} GFLOP/s; timing {matmul.Name()} matmuls");
         double ceiling = matmul == MatmulPrecision.Bf16 ? bf16 : peak;
         var timings = new List<StepTiming>();
         foreach (var (name, width, depth, seq, batch) in StepBenchmark.Standard.Where(s => names.Contains(s.Name)))
@@ -55,7 +55,7 @@ public static class BenchVerb
             var t = StepBenchmark.Measure(name, StepBenchmark.ConfigFor(width, depth, seq, batch, steps + 1, matmul), ceiling, device);
             timings.Add(t);
             Say($"{name}: width {width}, {depth} layers, seq {seq}, batch {batch}: {t.MsPerStep:F1} ms/step, {t.TokensPerSecond:F0} tokens/s, " +
-                $"{t.Gflops:F1} GFLOP/s = {t.Mfu:P0} of the {W(matmul)} peak; probes every step ×{t.ProbeOverhead:F2}");
+                $"{t.Gflops:F1} GFLOP/s = {t.Mfu:P0} of the {matmul.Name()} peak; probes every step ×{t.ProbeOverhead:F2}");
             Say($"  its weight GEMMs alone: {t.StepGemmMs:F1} ms ({t.StepGemmGflops:F0} GFLOP/s at the model's shapes) = {t.GemmShare:P0} of the step");
         }
         MemoryGrowth? memory = null;
@@ -72,13 +72,11 @@ public static class BenchVerb
             workers = SweepThroughput.RunsPerHour(new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, cores, 1, deviceName), cores);
             Say($"sweep of 8 small runs: {oneProcess:F0} runs/hour in one process ({threadCount} threads), {workers:F0} runs/hour with {cores} worker processes of one thread (×{workers / oneProcess:F2})");
         }
-        if (json) Console.WriteLine(Json(peak, bf16, matmul, threadCount, device.type.ToString(), timings, memory, oneProcess, workers, cores));
+        if (json) Console.WriteLine(Json(peak, bf16, matmul, ceiling, threadCount, device.type.ToString(), timings, memory, oneProcess, workers, cores));
         return 0;
     }
 
-    static string W(MatmulPrecision m) => m.ToString().ToLowerInvariant();
-
-    static string Json(double peak, double bf16Peak, MatmulPrecision matmul, int threads, string device, List<StepTiming> timings, MemoryGrowth? memory, double? oneProcess, double? workers, int cores)
+    static string Json(double peak, double bf16Peak, MatmulPrecision matmul, double ceiling, int threads, string device, List<StepTiming> timings, MemoryGrowth? memory, double? oneProcess, double? workers, int cores)
     {
         var root = new JsonObject
         {
@@ -88,9 +86,9 @@ public static class BenchVerb
             ["machine"] = RuntimeInformation.OSDescription,
             ["device"] = device,
             ["threads"] = threads,
-            ["matmul"] = W(matmul),
+            ["matmul"] = matmul.Name(),
             // MFU's denominator: the peak of the dtype the linear layers ran in.
-            ["gemm_gflops"] = matmul == MatmulPrecision.Bf16 ? bf16Peak : peak,
+            ["gemm_gflops"] = ceiling,
             ["fp32_gemm_gflops"] = peak,
             ["bf16_gemm_gflops"] = bf16Peak,
             ["configs"] = new JsonArray(timings.Select(t => (JsonNode)new JsonObject

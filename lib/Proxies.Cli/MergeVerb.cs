@@ -1,3 +1,4 @@
+using Proxies.Model;
 using Proxies.Results;
 using Proxies.Training;
 
@@ -57,7 +58,7 @@ public static class MergeVerb
                 .ToList();
             if (holders.Select(h => h.Precision).Distinct().Count() > 1)
                 errors.Add(new ConfigError("merge", experiment!,
-                    string.Join("; ", holders.Select(h => $"{h.Root} holds {ResultsStore.Name(h.Precision)} runs")) +
+                    string.Join("; ", holders.Select(h => $"{h.Root} holds {h.Precision.Name()} runs")) +
                     ": the analysis would pool fp32 and bf16 runs; merge each precision into its own output folder"));
         }
         if (errors.Count > 0) throw new InvalidConfigException(errors);

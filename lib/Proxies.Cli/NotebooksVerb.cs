@@ -1,4 +1,5 @@
 using Proxies.Experiments;
+using Proxies.Model;
 using Proxies.Notebooks;
 
 namespace Proxies.Cli;
@@ -20,7 +21,7 @@ public static class NotebooksVerb
         var profile = SweepVerb.ReadProfile(cl);
         var outDir = Path.GetFullPath(cl.String("--out") ?? Path.Combine("runs", "notebooks"));
         var results = cl.String("--results");
-        var matmul = cl.Choice("--matmul", "fp32", ("fp32", "fp32"), ("bf16", "bf16"));
+        var matmul = TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32).Name();
         cl.RejectUnknown("notebooks");
         var paths = cl.Positional.Count > 0 ? cl.Positional : DefaultNotebooks();
         foreach (var p in paths)

@@ -25,8 +25,7 @@ public static class SweepVerb
         Experiment experiment;
         try { experiment = Catalog.Find(cl.Positional[0]); } catch (ArgumentException e) { throw new UsageException(e.Message); }
         var profile = ReadProfile(cl);
-        experiment = experiment.WithMatmul(cl.Choice("--matmul", MatmulPrecision.Fp32,
-            ("fp32", MatmulPrecision.Fp32), ("bf16", MatmulPrecision.Bf16)));
+        experiment = experiment.WithMatmul(TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32));
         string outRoot = cl.String("--out") ?? "runs";
         int workers = cl.Int("--workers", Environment.ProcessorCount);
         if (workers < 1 || workers > 256) throw new UsageException($"--workers {workers}: must be an integer from 1 to 256");

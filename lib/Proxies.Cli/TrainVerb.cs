@@ -27,6 +27,10 @@ public static class TrainVerb
 
     static readonly HashSet<string> Switches = new();
 
+    /// <summary>--matmul fp32|bf16, shared by the verbs that train.</summary>
+    public static MatmulPrecision ReadMatmul(CommandLine cl, MatmulPrecision fallback) =>
+        cl.Choice("--matmul", fallback, MatmulPrecisions.Choices);
+
     /// <summary>The model and optimizer flags shared by every verb that builds a config.</summary>
     public static TrainConfig ReadConfig(CommandLine cl, TrainConfig defaults)
     {
@@ -59,7 +63,7 @@ public static class TrainVerb
             LogitSoftcap = cl.Double("--logit-softcap", m.LogitSoftcap),
             Precision = cl.Choice("--precision", m.Precision, ("fp32", Precision.Fp32), ("bf16", Precision.Bf16)),
             Gelu = cl.Choice("--gelu", m.Gelu, ("tanh", GeluKind.Tanh), ("exact", GeluKind.Exact)),
-            Matmul = cl.Choice("--matmul", m.Matmul, ("fp32", MatmulPrecision.Fp32), ("bf16", MatmulPrecision.Bf16)),
+            Matmul = ReadMatmul(cl, m.Matmul),
         };
         return defaults with
         {

@@ -10,7 +10,7 @@ public sealed record StepTiming(string Name, TrainConfig Config, double MsPerSte
     double StepGemmMs)
 {
     public double TokensPerSecond => Config.BatchSize * Config.Model.SeqLen / (MsPerStep / 1000);
-    public double Gflops => Flops.PerStep(Config.Model with { Vocab = 256 }, Config.BatchSize) / (MsPerStep / 1000) / 1e9;
+    public double Gflops => Flops.PerStep(Config.Model, Config.BatchSize) / (MsPerStep / 1000) / 1e9;
     public double Mfu => Gflops / GemmGflops;
     /// <summary>ms/step with every probe every step over ms/step with probes off.</summary>
     public double ProbeOverhead => MsPerStepProbed / MsPerStep;
@@ -18,7 +18,7 @@ public sealed record StepTiming(string Name, TrainConfig Config, double MsPerSte
     /// other part of the step is free.</summary>
     public double GemmShare => StepGemmMs / MsPerStep;
     /// <summary>GFLOP/s of the step's weight GEMMs timed alone, at the model's shapes.</summary>
-    public double StepGemmGflops => StepGemms.FlopsPerStep(Config.Model with { Vocab = 256 }, Config.BatchSize) / (StepGemmMs / 1000) / 1e9;
+    public double StepGemmGflops => StepGemms.FlopsPerStep(Config.Model, Config.BatchSize) / (StepGemmMs / 1000) / 1e9;
 }
 
 /// <summary>Times training steps of the real loop (data, forward, loss, backward, clip, AdamW), excluding start-up:
@@ -53,6 +53,6 @@ public static class StepBenchmark
 
     public static StepTiming Measure(string name, TrainConfig config, double gemmGflops, Device device) =>
         new(name, config, MsPerStep(config, false, device), MsPerStep(config, true, device), gemmGflops,
-            StepGemms.Ms(config.Model with { Vocab = 256 }, config.BatchSize, device));
+            StepGemms.Ms(config.Model, config.BatchSize, device));
 
 }

@@ -1,3 +1,4 @@
+using Proxies.Model;
 using Proxies.Results;
 using Proxies.Training;
 
@@ -15,8 +16,9 @@ public static class Sweep
         var slice = Plan(experiment, profile, shard ?? Shard.All);
         var store = new ResultsStore(resultsRoot, experiment.Name);
         OutputFolder.EnsureWritable(store.Folder);
-        RefuseMixedPrecision(store, slice);
-        var finishedBefore = store.FinishedRunIds();
+        var recorded = store.Runs();   // read once: both the precision check and the resume need it
+        RefuseMixedPrecision(store.Folder, recorded, slice);
+        var finishedBefore = recorded.Select(r => r.RunId).ToHashSet();
         var pending = slice.Where(c => !finishedBefore.Contains(c.RunId)).ToList();
         int skipped = slice.Count - pending.Count, done = 0;
         progress?.Report(new SweepProgress(0, pending.Count, skipped, "", $"{skipped} of {slice.Count} runs already done"));
@@ -40,17 +42,17 @@ public static class Sweep
         }
     }
 
-    /// <summary>Refuses a plan whose matmul precision differs from the runs already in the folder
-    /// (<see cref="ResultsStore.Precisions"/>). Two sweeps of different precision started at the same moment on an
+    /// <summary>Refuses a plan whose matmul precision differs from the runs already in the folder: an experiment's
+    /// analysis pools runs by variant, size and LR. Two sweeps of different precision started at the same moment on an
     /// empty folder both pass: the check reads the folder, it does not lock it.</summary>
-    static void RefuseMixedPrecision(ResultsStore store, IReadOnlyList<TrainConfig> plan)
+    static void RefuseMixedPrecision(string folder, IEnumerable<RunResult> recorded, IReadOnlyList<TrainConfig> plan)
     {
         if (plan.Count == 0) return;   // an empty shard adds nothing
         var planned = plan.Select(c => c.Model.Matmul).ToHashSet();
-        var recorded = store.Precisions().Except(planned).ToList();
-        if (recorded.Count > 0)
-            throw new InvalidConfigException(new[] { new ConfigError("--matmul", string.Join(",", planned.Select(ResultsStore.Name)),
-                $"{store.Folder} already holds {string.Join(",", recorded.Select(ResultsStore.Name))} runs of this experiment, and the analysis would pool the two; write to another --out") });
+        var others = recorded.Select(r => r.Config.Model.Matmul).Distinct().Except(planned).ToList();
+        if (others.Count > 0)
+            throw new InvalidConfigException(new[] { new ConfigError("--matmul", string.Join(",", planned.Select(m => m.Name())),
+                $"{folder} already holds {string.Join(",", others.Select(m => m.Name()))} runs of this experiment, and the analysis would pool the two; write to another --out") });
     }
 
     /// <summary>The shard's runs, validated, without duplicates.</summary>

@@ -20,6 +20,19 @@ public enum Precision { Fp32, Bf16 }
 /// stays fp32 because libtorch's CPU attention kernel ran 2× slower in bf16 here (28 vs 16 ms at width 128).</summary>
 public enum MatmulPrecision { Fp32, Bf16 }
 
+/// <summary>The words for <see cref="MatmulPrecision"/> on command lines, in notebook parameters and in runs.csv.</summary>
+public static class MatmulPrecisions
+{
+    public static string Name(this MatmulPrecision m) => m.ToString().ToLowerInvariant();
+
+    public static (string Word, MatmulPrecision Value)[] Choices { get; } =
+        Enum.GetValues<MatmulPrecision>().Select(m => (m.Name(), m)).ToArray();
+
+    public static MatmulPrecision Parse(string word) =>
+        Choices.FirstOrDefault(c => c.Word == word) is { Word: not null } found ? found.Value
+            : throw new ArgumentException($"matmul '{word}': must be {string.Join(" or ", Choices.Select(c => c.Word))}");
+}
+
 /// <summary>
 /// The paper's decoder-only Transformer (science.md §1.1). Defaults are the paper's where it states them;
 /// an experiment is a config diff: <c>config with { QkLayerNorm = false }</c>.

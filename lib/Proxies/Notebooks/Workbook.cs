@@ -18,12 +18,7 @@ public static class Workbook
 
     /// <summary>fp32, or bf16: bf16 autocast of every linear layer (<see cref="MatmulPrecision"/>), fast on GPUs and on
     /// CPUs with bf16 matrix instructions.</summary>
-    public static MatmulPrecision Matmul => NotebookParameters.Get("matmul", "fp32") switch
-    {
-        "fp32" => MatmulPrecision.Fp32,
-        "bf16" => MatmulPrecision.Bf16,
-        var other => throw new ArgumentException($"matmul '{other}': must be fp32 or bf16"),
-    };
+    public static MatmulPrecision Matmul => MatmulPrecisions.Parse(NotebookParameters.Get("matmul", "fp32"));
 
     /// <summary>Where sweeps go: the committed reference results (results/&lt;profile&gt;) unless told otherwise,
     /// so the quick profile opens instantly from the committed runs and any missing run is trained. bf16 runs go to
@@ -88,7 +83,7 @@ public static class Workbook
         });
         Add("figures", () => Figures.FigureOutput.ImageProblem ?? $"HTML, PNG and SVG into {Path.GetFullPath(Figures.FigureOutput.Folder)}");
         Add("workers", () => WorkerExecutable is { } w ? $"sweeps use {Environment.ProcessorCount} worker processes ({w})" : "sweeps run in this process (build lib/Proxies.Cli to use worker processes)");
-        Add("results", () => $"{ResultsRoot} (profile {Profile.Name()}, {ResultsStore.Name(Matmul)} matmuls)");
+        Add("results", () => $"{ResultsRoot} (profile {Profile.Name()}, {Matmul.Name()} matmuls)");
         return new Table("Environment", new[] { "check", "value", "status" }, rows);
     }
 }

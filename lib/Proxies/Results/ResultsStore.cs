@@ -23,16 +23,11 @@ public sealed class ResultsStore
 
     public string CurvePath(string runId) => Path.Combine(CurvesFolder, runId + ".csv");
 
-    public HashSet<string> FinishedRunIds() =>
-        File.Exists(RunsCsv) ? RunsTable.Read(RunsCsv).Select(r => r.RunId).ToHashSet() : new HashSet<string>();
-
     public List<RunResult> Runs() => File.Exists(RunsCsv) ? RunsTable.Read(RunsCsv) : new List<RunResult>();
 
     /// <summary>The matmul precisions of the runs recorded here. An experiment's analysis pools runs by variant, size
-    /// and LR, so a folder must hold one: sweep and merge refuse to add the other.</summary>
+    /// and LR, so a folder must hold one: merge refuses to add the other (a sweep checks its plan the same way).</summary>
     public HashSet<MatmulPrecision> Precisions() => Runs().Select(r => r.Config.Model.Matmul).ToHashSet();
-
-    public static string Name(MatmulPrecision m) => m.ToString().ToLowerInvariant();
 
     public void Record(RunResult result, Curve curve)
     {
