@@ -8,10 +8,11 @@ namespace Proxies.Cli;
 public static class NotebooksVerb
 {
     public const string Help = """
-        notebooks [PATHS...]: run notebooks headless (default: every notebooks/*.ipynb), in order.
+        notebooks [PATHS...]: run notebooks headless in the .NET Interactive kernel (default: every notebooks/*.ipynb), in order.
           --profile smoke|quick|paper (quick)   --out DIR (runs/notebooks)   --results DIR (the notebooks' ../results/<profile>)
           --matmul fp32|bf16 (fp32; bf16: sweeps with bf16 autocast of the linear layers, into ../results/<profile>-bf16)
         Writes DIR/<notebook>.ipynb (executed, with outputs) and DIR/figures/<notebook>/ (HTML, PNG, SVG).
+        Each notebook gets a fresh kernel (dotnet-interactive 1.0.712001, the workbook's local tool, restored on first use).
         Exits 1 naming the notebook, the cell and the error when a cell fails.
         """;
 
@@ -32,14 +33,16 @@ public static class NotebooksVerb
         foreach (var path in paths)
         {
             var name = Path.GetFileNameWithoutExtension(path);
-            NotebookParameters.Clear();
-            NotebookParameters.Set("profile", profile.Name());
-            NotebookParameters.Set("matmul", matmul);
-            NotebookParameters.Set("figures", Path.Combine(outDir, "figures", name));
+            var parameters = new Dictionary<string, string>
+            {
+                ["profile"] = profile.Name(),
+                ["matmul"] = matmul,
+                ["figures"] = Path.Combine(outDir, "figures", name),
+            };
             // Without --results the notebook's own default applies (Workbook.ResultsRoot), as it does in VS Code.
-            if (results is not null) NotebookParameters.Set("results", Path.GetFullPath(results));
+            if (results is not null) parameters["results"] = Path.GetFullPath(results);
             Console.WriteLine($"== {path} ({profile.Name()})");
-            var run = runner.RunAsync(path, Path.Combine(outDir, name + ".ipynb")).GetAwaiter().GetResult();
+            var run = runner.RunAsync(path, Path.Combine(outDir, name + ".ipynb"), parameters).GetAwaiter().GetResult();
             Console.WriteLine(run.Succeeded
                 ? $"ok: {path}, {run.CellsRun} cells in {run.WallSeconds:F1} s -> {run.ExecutedPath}"
                 : $"FAILED: {path}, cell {run.FailedCell}: {run.Error} (executed notebook with the error: {run.ExecutedPath})");

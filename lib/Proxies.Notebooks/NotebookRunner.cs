@@ -1,7 +1,9 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Microsoft.CodeAnalysis.CSharp.Scripting;
-using Microsoft.CodeAnalysis.Scripting;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.Connection;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using Microsoft.DotNet.Interactive.Events;
 
 namespace Proxies.Notebooks;
 
@@ -12,139 +14,122 @@ public sealed record NotebookRun(string Notebook, string ExecutedPath, int Cells
 }
 
 /// <summary>
-/// Runs a notebook's C# cells in order with the C# kernel's semantics (Roslyn scripting: one shared state,
-/// <c>#r</c>, <c>using</c>, <c>display(...)</c>, a trailing expression as the cell's value, top-level await),
-/// and writes the executed notebook with stdout, displayed values and errors as cell outputs. Stops at the first
-/// failing cell, as "Run All" does.
+/// Runs a notebook top to bottom in the real .NET Interactive kernel, as "Run All" does in VS Code: a fresh kernel
+/// process per notebook, started on stdio in the notebook's folder, each C# cell submitted in order, its outputs
+/// (console text, displayed values, the returned value, the error) recorded as the cell's outputs, and the run stopped
+/// at the first failing cell. Parameters reach the notebook as PROXIES_&lt;NAME&gt; environment variables of the kernel,
+/// which <see cref="NotebookParameters"/> reads.
 /// </summary>
-public sealed class NotebookRunner : IDisplaySink
+public sealed class NotebookRunner(TextWriter? echo = null)
 {
-    static readonly string[] KernelImports =
-        { "System", "System.IO", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq" };
+    static readonly KernelInfoCollection Kernels = new() { new KernelInfo("csharp", "C#", ["c#", "C#"]) };
+    static NotebookRunner() => Kernels.DefaultKernelName = "csharp";
 
-    JsonArray? outputs;
-    readonly TextWriter echo;
+    readonly TextWriter log = echo ?? TextWriter.Null;
+    KernelTool? tool;
 
-    /// <param name="echo">where console output of cells is also written as it happens (progress in CI logs).</param>
-    public NotebookRunner(TextWriter? echo = null) => this.echo = echo ?? TextWriter.Null;
-
-    public async Task<NotebookRun> RunAsync(string notebookPath, string executedPath)
+    public async Task<NotebookRun> RunAsync(string notebookPath, string executedPath, IReadOnlyDictionary<string, string>? parameters = null)
     {
         var clock = Stopwatch.StartNew();
-        var notebook = Ipynb.Load(notebookPath);
+        var document = Notebook.Parse(await File.ReadAllTextAsync(notebookPath), Kernels);
+        // nbformat 4.5 requires an id on every cell; cells of older files get a stable one.
+        for (int i = 0; i < document.Elements.Count; i++) document.Elements[i].Id ??= $"cell-{i + 1}";
         var folder = Path.GetDirectoryName(Path.GetFullPath(notebookPath))!;
-        var options = ScriptOptions.Default
-            .WithImports(KernelImports)
-            .AddReferences(typeof(object).Assembly, typeof(Enumerable).Assembly, typeof(Console).Assembly,
-                typeof(System.Collections.Generic.List<>).Assembly, typeof(NotebookOutput).Assembly)
-            .WithFilePath(Path.GetFullPath(notebookPath));
-        ScriptState<object>? state = null;
-        var globals = new ScriptGlobals();
-        int cellNumber = 0, executed = 0;
+        tool ??= KernelTool.Locate(log);
+        int executed = 0;
         int? failed = null;
         string? error = null;
 
-        var savedOut = Console.Out;
-        var savedDirectory = Environment.CurrentDirectory;
-        var savedSink = NotebookOutput.Sink;
-        Environment.CurrentDirectory = folder;   // as in the kernel: relative paths start at the notebook
-        NotebookOutput.Sink = this;
-        NotebookOutput.NewSession();
-        try
+        using (KernelEnvironment(parameters))
+        using (var connector = new StdIoKernelConnector(tool.StdioCommand(folder), "root", new Uri("kernel://proxies-notebooks"), new DirectoryInfo(tool.Folder)))
         {
-            foreach (var cell in notebook.Cells)
+            await connector.CreateRootProxyKernelAsync();
+            using var kernel = await connector.CreateProxyKernelAsync("csharp", "csharp");
+            using var live = kernel.KernelEvents.Subscribe(new Echo(log));
+            for (int i = 0; i < document.Elements.Count; i++)
             {
-                cellNumber++;
-                // nbformat 4.5 requires a cell id; older files get a stable one.
-                if ((int?)notebook.Root["nbformat_minor"] >= 5 && cell["id"] is null) cell["id"] = $"cell-{cellNumber}";
-                if ((string?)cell["cell_type"] != "code") continue;
-                outputs = new JsonArray();
-                cell["outputs"] = outputs;
-                cell["execution_count"] = ++executed;
-                var capture = new StringWriter();
-                Console.SetOut(new TeeWriter(capture, echo));
-                try
+                var cell = document.Elements[i];
+                if (cell.KernelName is "markdown" or "md") continue;
+                cell.Outputs.Clear();
+                cell.ExecutionOrder = ++executed;
+                var result = await kernel.SendAsync(new SubmitCode(cell.Contents, "csharp"));
+                foreach (var e in result.Events)
+                    if (Output(e, executed) is { } output) cell.Outputs.Add(output);
+                if (result.Events.OfType<CommandFailed>().FirstOrDefault() is { } failure)
                 {
-                    var (code, references) = CellDirectives.Extract(Ipynb.Source(cell), folder);
-                    if (references.Count > 0) options = options.AddReferences(references);
-                    state = state is null
-                        ? await CSharpScript.RunAsync(code, options, globals, typeof(ScriptGlobals))
-                        : await state.ContinueWithAsync(code, options);
-                    FlushStdout(capture);
-                    if (state.ReturnValue is not null) DisplayValue(state.ReturnValue);
-                }
-                catch (CompilationErrorException e)
-                {
-                    FlushStdout(capture);
-                    AddError("CompilationError", string.Join("\n", e.Diagnostics.Select(d => d.ToString())));
-                }
-                catch (Exception e)
-                {
-                    FlushStdout(capture);
-                    var inner = e is AggregateException { InnerException: { } i } ? i : e;
-                    AddError(inner.GetType().Name, inner.Message, inner.ToString());
-                }
-                if (outputs.OfType<JsonObject>().Any(o => (string?)o["output_type"] == "error"))
-                {
-                    failed = cellNumber;
-                    var err = outputs.OfType<JsonObject>().Last(o => (string?)o["output_type"] == "error");
-                    error = $"{err["ename"]}: {err["evalue"]}";
+                    failed = i + 1;
+                    var (name, message, _) = Describe(failure);
+                    error = $"{name}: {message}";
                     break;
                 }
             }
         }
-        finally
-        {
-            Console.SetOut(savedOut);
-            Environment.CurrentDirectory = savedDirectory;
-            NotebookOutput.Sink = savedSink;
-        }
-        notebook.Save(executedPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(executedPath))!);
+        Results.AtomicFile.WriteAllText(executedPath, Notebook.ToJupyterJson(document));
         return new NotebookRun(notebookPath, executedPath, executed, failed, error, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>A value shown by <c>display(...)</c> or returned by a cell.</summary>
-    internal static void DisplayValue(object? value)
+    static InteractiveDocumentOutputElement? Output(KernelEvent e, int executionOrder) => e switch
     {
-        if (value is IRichOutput rich) NotebookOutput.Publish(rich.Bundle());
-        else NotebookOutput.Publish(new Dictionary<string, string> { ["text/plain"] = value?.ToString() ?? "null" });
+        StandardOutputValueProduced o => new TextElement(Text(o), "stdout"),
+        StandardErrorValueProduced o => new TextElement(Text(o), "stderr"),
+        ReturnValueProduced r => ReturnValue(r, executionOrder),
+        DisplayEvent d => new DisplayElement(Bundle(d)),
+        CommandFailed f => Describe(f) is var (name, message, trace) ? new ErrorElement(message, name, trace) : null,
+        _ => null,
+    };
+
+    static ReturnValueElement ReturnValue(ReturnValueProduced r, int executionOrder)
+    {
+        var element = new ReturnValueElement { ExecutionOrder = executionOrder };
+        foreach (var (mime, value) in Bundle(r)) element.Data[mime] = value;
+        return element;
     }
 
-    public void Display(IReadOnlyDictionary<string, string> bundle)
+    static Dictionary<string, object> Bundle(DisplayEvent d) =>
+        d.FormattedValues.Where(v => !v.SuppressDisplay).ToDictionary(v => v.MimeType, v => (object)v.Value);
+
+    static string Text(DisplayEvent d) => string.Concat(d.FormattedValues.Select(v => v.Value));
+
+    /// <summary>A compile error ("(1,1): error CS0103: …") or an exception ("System.Exception: boom\n   at …") as
+    /// nbformat's ename, evalue and traceback.</summary>
+    static (string Name, string Message, string[] Trace) Describe(CommandFailed f)
     {
-        if (outputs is null) return;
-        // Text printed before the display stays before it.
-        if (Console.Out is TeeWriter tee) FlushStdout(tee.Capture);
-        var data = new JsonObject();
-        foreach (var (mime, content) in bundle)
-            data[mime] = mime.EndsWith("json") ? JsonNode.Parse(content) : Ipynb.Lines(content);
-        outputs.Add(new JsonObject { ["output_type"] = "display_data", ["data"] = data, ["metadata"] = new JsonObject() });
+        var lines = f.Message.Split('\n');
+        var first = lines[0].Trim();
+        if (first.Contains(": error CS", StringComparison.Ordinal)) return ("CompilationError", f.Message.Trim(), lines);
+        int colon = first.IndexOf(": ", StringComparison.Ordinal);
+        var name = colon > 0 && !first[..colon].Contains(' ') ? first[..colon].Split('.').Last() : "Error";
+        return (name, colon > 0 ? first[(colon + 2)..] : first, lines);
     }
 
-    void FlushStdout(StringWriter capture)
+    /// <summary>Sets PROXIES_&lt;NAME&gt; for the kernel process (it inherits this process's environment) and restores
+    /// the previous values when disposed.</summary>
+    static IDisposable KernelEnvironment(IReadOnlyDictionary<string, string>? parameters)
     {
-        var text = capture.ToString();
-        capture.GetStringBuilder().Clear();
-        if (text.Length == 0 || outputs is null) return;
-        outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = "stdout", ["text"] = Ipynb.Lines(text) });
-    }
-
-    void AddError(string name, string message, string? trace = null) =>
-        outputs!.Add(new JsonObject
+        var saved = new Dictionary<string, string?>();
+        foreach (var (name, value) in parameters ?? new Dictionary<string, string>())
         {
-            ["output_type"] = "error",
-            ["ename"] = name,
-            ["evalue"] = message,
-            ["traceback"] = new JsonArray((trace ?? message).Split('\n').Select(l => (JsonNode?)JsonValue.Create(l)).ToArray()),
-        });
+            var variable = NotebookParameters.Variable(name);
+            saved[variable] = Environment.GetEnvironmentVariable(variable);
+            Environment.SetEnvironmentVariable(variable, value);
+        }
+        return new Restore(saved);
+    }
 
-    /// <summary>Writes to the cell's capture and echoes to the console.</summary>
-    sealed class TeeWriter(StringWriter capture, TextWriter echo) : TextWriter
+    sealed class Restore(Dictionary<string, string?> saved) : IDisposable
     {
-        public StringWriter Capture => capture;
-        public override System.Text.Encoding Encoding => capture.Encoding;
-        public override void Write(char value) { lock (capture) capture.Write(value); echo.Write(value); }
-        public override void Write(string? value) { lock (capture) capture.Write(value); echo.Write(value); }
-        public override void Flush() => echo.Flush();
+        public void Dispose() { foreach (var (k, v) in saved) Environment.SetEnvironmentVariable(k, v); }
+    }
+
+    /// <summary>Echoes console output as the kernel produces it, so a long notebook shows its progress in a CI log.</summary>
+    sealed class Echo(TextWriter log) : IObserver<KernelEvent>
+    {
+        public void OnNext(KernelEvent e)
+        {
+            if (e is StandardOutputValueProduced or StandardErrorValueProduced) log.Write(Text((DisplayEvent)e));
+        }
+        public void OnCompleted() { }
+        public void OnError(Exception error) { }
     }
 }

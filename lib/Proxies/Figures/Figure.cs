@@ -1,27 +1,32 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Plotly.NET;
-using CSharpChart = Plotly.NET.CSharp.Chart;
-using Plotly.NET.CSharp;
 
 namespace Proxies.Figures;
 
-/// <summary>A workbook figure: a file-safe name (used for .html/.png/.svg file names), a title and the Plotly chart.</summary>
+/// <summary>A workbook figure: a file-safe name (used for .html/.png/.svg file names), a title and its panels.</summary>
 /// <remarks>
-/// Built on Plotly.NET 6 + Plotly.NET.CSharp 0.14. Plotly.NET 6 dropped the core's C# extension methods, so trace and
-/// axis/size helpers come from Plotly.NET.CSharp, while title and template still need the core F# functions
-/// (<c>Chart.withX(...)</c> returns an F# function that is applied with <c>.Invoke(chart)</c>; F# optional
-/// arguments must be passed explicitly, <c>null</c> meaning "not set").
+/// The figure is plain data (panels of named series) and becomes plotly.js's own figure JSON in <see cref="Json"/>.
+/// It is not built with Plotly.NET's chart API: Plotly.NET 6 needs FSharp.Core 10.1 and Giraffe.ViewEngine, and the
+/// .NET Interactive kernel binds every F# assembly to its own FSharp.Core 10.0, so Plotly.NET's code throws there
+/// (MissingMethodException in its static initialiser). plotly.js itself still comes from the Plotly.NET package
+/// (<see cref="FigureHtml.PlotlyJs"/>).
 /// </remarks>
 public sealed partial class Figure : Notebooks.IRichOutput
 {
     /// <summary>Default size in CSS pixels; the image exporter renders at this size unless told otherwise.</summary>
     public const int DefaultWidth = 900, DefaultHeight = 500;
 
-    public Figure(string name, string title, GenericChart chart)
+    /// <summary>Horizontal gap between side-by-side panels, as a fraction of the figure's width.</summary>
+    const double PanelGap = 0.08;
+
+    Figure(string name, string title, IReadOnlyList<Panel> panels)
     {
+        if (panels.Count == 0) throw new ArgumentException("A figure needs at least one panel.", nameof(panels));
+        foreach (var p in panels)
+            if (p.Series.Count == 0) throw new ArgumentException($"Panel '{p.YTitle}' has no series.", nameof(panels));
         Name = ToSlug(name);
         Title = title;
-        Chart = chart;
+        Panels = panels;
     }
 
     /// <summary>Lower-case slug of letters, digits, '-' and '_': safe as a file name and as an HTML id on every OS.</summary>
@@ -29,7 +34,7 @@ public sealed partial class Figure : Notebooks.IRichOutput
 
     public string Title { get; }
 
-    public GenericChart Chart { get; }
+    public IReadOnlyList<Panel> Panels { get; }
 
     /// <summary>Turns any label into the slug used by <see cref="Name"/> (runs of other characters become one '-').</summary>
     public static string ToSlug(string name)
@@ -45,60 +50,86 @@ public sealed partial class Figure : Notebooks.IRichOutput
     public IReadOnlyDictionary<string, string> Bundle() => FigureOutput.SaveAndRender(this);
 
     /// <summary>A single-panel line chart.</summary>
-    public static Figure Line(string name, string title, Panel panel) =>
-        new(name, title, Finish(Axes(panel, []), title));
+    public static Figure Line(string name, string title, Panel panel) => new(name, title, [panel]);
 
     /// <summary>
     /// Panels side by side in one row (small multiples), each with its own axis titles and log/linear scales, under one
     /// figure title. A series name that appears in several panels gets one legend entry, and clicking it toggles it in
     /// every panel, so give the same run the same name (and colour) in each panel.
     /// </summary>
-    public static Figure SideBySide(string name, string title, params IReadOnlyList<Panel> panels)
+    public static Figure SideBySide(string name, string title, params IReadOnlyList<Panel> panels) => new(name, title, panels);
+
+    /// <summary>The plotly.js figure (<c>data</c> and <c>layout</c>), as accepted by <c>Plotly.newPlot</c> and <c>Plotly.toImage</c>.</summary>
+    public string Json()
     {
-        if (panels.Count == 0) throw new ArgumentException("A figure needs at least one panel.", nameof(panels));
+        var data = new JsonArray();
+        var layout = new JsonObject
+        {
+            ["title"] = new JsonObject { ["text"] = Title },
+            ["width"] = DefaultWidth,
+            ["height"] = DefaultHeight,
+            ["paper_bgcolor"] = "white",
+            ["plot_bgcolor"] = "white",
+            ["legend"] = new JsonObject { ["tracegroupgap"] = 0 },
+        };
         var legendNames = new HashSet<string>();
-        // Grid keeps each chart's own x/y axis style and re-anchors it as xaxisN/yaxisN, so panels are styled before gridding.
-        var grid = CSharpChart.Grid(
-            panels.Select(p => Axes(p, legendNames)),
-            nRows: 1,
-            nCols: panels.Count,
-            SubPlotTitles: panels.Select(p => p.Title ?? "").ToArray(),
-            XGap: 0.15);
-        return new(name, title, Finish(grid, title));
+        var annotations = new JsonArray();
+        double width = (1 - PanelGap * (Panels.Count - 1)) / Panels.Count;
+        for (int i = 0; i < Panels.Count; i++)
+        {
+            var panel = Panels[i];
+            string suffix = i == 0 ? "" : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            double left = i * (width + PanelGap);
+            layout["xaxis" + suffix] = Axis(panel.XTitle, panel.LogX, "y" + suffix, [left, left + width]);
+            layout["yaxis" + suffix] = Axis(panel.YTitle, panel.LogY, "x" + suffix, null);
+            foreach (var s in panel.Series)
+                data.Add(Trace(s, "x" + suffix, "y" + suffix, showLegend: legendNames.Add(s.Name)));
+            if (Panels.Count > 1 && panel.Title is { Length: > 0 } t)
+                annotations.Add(new JsonObject
+                {
+                    ["text"] = t, ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper",
+                    ["x"] = left + width / 2, ["y"] = 1, ["xanchor"] = "center", ["yanchor"] = "bottom",
+                    ["font"] = new JsonObject { ["size"] = 14 },
+                });
+        }
+        if (annotations.Count > 0) layout["annotations"] = annotations;
+        return new JsonObject { ["data"] = data, ["layout"] = layout }.ToJsonString();
     }
 
-    private static GenericChart Axes(Panel panel, HashSet<string> legendNames)
+    /// <summary>A linear or log axis drawn as a mirrored box with a light grid (the look of Plotly.NET's lightMirrored template).</summary>
+    static JsonObject Axis(string title, bool log, string anchor, double[]? domain)
     {
-        if (panel.Series.Count == 0) throw new ArgumentException($"Panel '{panel.YTitle}' has no series.", nameof(panel));
-        var traces = panel.Series.Select(s =>
-            CSharpChart.Line<double, double, string>(
-                    s.X, s.Y,
-                    ShowMarkers: s.Markers,
-                    Name: s.Name,
-                    ShowLegend: legendNames.Add(s.Name),
-                    LineColor: Color.fromString(s.Colour),
-                    LineDash: DrawingStyle(s.Dash))
-                .WithTraceInfo(LegendGroup: s.Name));
-        return CSharpChart.Combine(traces)
-            .WithXAxisStyle<double, double, string>(TitleText: panel.XTitle, AxisType: AxisType(panel.LogX))
-            .WithYAxisStyle<double, double, string>(TitleText: panel.YTitle, AxisType: AxisType(panel.LogY));
+        var axis = new JsonObject
+        {
+            ["title"] = new JsonObject { ["text"] = title },
+            ["type"] = log ? "log" : "linear",
+            ["anchor"] = anchor,
+            ["showline"] = true, ["mirror"] = true, ["linecolor"] = "#444", ["ticks"] = "outside",
+            ["showgrid"] = true, ["gridcolor"] = "#e5e5e5", ["zeroline"] = false,
+        };
+        if (log) axis["exponentformat"] = "power";
+        if (domain is not null) axis["domain"] = new JsonArray(domain[0], domain[1]);
+        return axis;
     }
 
-    private static GenericChart Finish(GenericChart chart, string title)
+    static JsonObject Trace(Series s, string xaxis, string yaxis, bool showLegend) => new()
     {
-        chart = Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
-        chart = Plotly.NET.Chart.withTemplate(ChartTemplates.lightMirrored).Invoke(chart);
-        return chart.WithSize(DefaultWidth, DefaultHeight);
-    }
-
-    private static StyleParam.AxisType AxisType(bool log) => log ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear;
-
-    private static StyleParam.DrawingStyle DrawingStyle(LineDash dash) => dash switch
-    {
-        LineDash.Dash => StyleParam.DrawingStyle.Dash,
-        LineDash.Dot => StyleParam.DrawingStyle.Dot,
-        _ => StyleParam.DrawingStyle.Solid,
+        ["type"] = "scatter",
+        ["mode"] = s.Markers ? "lines+markers" : "lines",
+        ["name"] = s.Name,
+        ["legendgroup"] = s.Name,
+        ["showlegend"] = showLegend,
+        ["x"] = Numbers(s.X),
+        ["y"] = Numbers(s.Y),
+        ["xaxis"] = xaxis,
+        ["yaxis"] = yaxis,
+        ["line"] = new JsonObject { ["color"] = s.Colour, ["dash"] = s.Dash.ToString().ToLowerInvariant() },
+        ["marker"] = new JsonObject { ["color"] = s.Colour },
     };
+
+    /// <summary>JSON has no NaN or infinity: a non-finite value becomes null, which plotly.js draws as a gap.</summary>
+    static JsonArray Numbers(IReadOnlyList<double> values) =>
+        new(values.Select(v => double.IsFinite(v) ? JsonValue.Create(v) : null).ToArray<JsonNode?>());
 
     [GeneratedRegex("[^a-z0-9_-]+")]
     private static partial Regex NotSlugChars();

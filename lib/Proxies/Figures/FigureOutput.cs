@@ -5,7 +5,7 @@ namespace Proxies.Figures;
 /// <summary>
 /// Where a shown figure goes: files in the figures folder (a notebook parameter, default "figures"): Name.html,
 /// fully offline, and Name.png + Name.svg through a headless Chromium started once per process; and a notebook
-/// output bundle: an interactive chart (plotly.js embedded with the first figure of a session), the PNG for
+/// output bundle: an interactive chart (plotly.js embedded with the first figure of a kernel), the PNG for
 /// viewers that run no scripts (GitHub, nbviewer), and a text line naming the files.
 /// </summary>
 public static class FigureOutput
@@ -16,7 +16,8 @@ public static class FigureOutput
         if (made.Exporter is { } e) AppDomain.CurrentDomain.ProcessExit += (_, _) => e.Dispose();
         return made;
     });
-    static int plotlyJsSession = -1;
+    // plotly.js (3.6 MB) goes into the first figure a kernel shows; later figures of the same page use window.Plotly.
+    static bool plotlyJsSent;
     static bool warned;
 
     public static string Folder => NotebookParameters.Get("figures", "figures");
@@ -40,9 +41,8 @@ public static class FigureOutput
             warned = true;
             Console.WriteLine(Images.Value.Problem);
         }
-        bool includeJs = plotlyJsSession != NotebookOutput.Session;
-        plotlyJsSession = NotebookOutput.Session;
-        bundle["text/html"] = FigureHtml.Fragment(figure, includeJs);
+        bundle["text/html"] = FigureHtml.Fragment(figure, includePlotlyJs: !plotlyJsSent);
+        plotlyJsSent = true;
         bundle["text/plain"] = $"{figure.Title} (saved: {string.Join(", ", saved.Select(Path.GetFileName))} in {folder})";
         return bundle;
     }

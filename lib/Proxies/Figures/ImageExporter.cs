@@ -130,7 +130,8 @@ public sealed class ImageExporter : IAsyncDisposable, IDisposable
         }
     }
 
-    private static (string? Path, string? Problem) FindChromium()
+    /// <summary>The Chromium to use, or why there is none and how to get one.</summary>
+    public static (string? Path, string? Problem) FindChromium()
     {
         var configured = Environment.GetEnvironmentVariable(ChromiumVariable);
         if (!string.IsNullOrWhiteSpace(configured))

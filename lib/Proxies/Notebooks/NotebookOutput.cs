@@ -1,60 +1,68 @@
+using System.Collections;
 using System.Reflection;
 
 namespace Proxies.Notebooks;
 
-/// <summary>Receives rich outputs (a MIME bundle: MIME type → content) from notebook cells.</summary>
-public interface IDisplaySink
-{
-    void Display(IReadOnlyDictionary<string, string> bundle);
-}
-
 /// <summary>
-/// Where a notebook's figures and tables go. The headless runner installs a <see cref="Sink"/>; inside the
-/// Polyglot (.NET Interactive) kernel the HTML part is handed to the kernel's own DisplayAs, found by
-/// reflection so the library needs no reference to the (deprecated, off-mirror) kernel packages; anywhere
-/// else (a script, the CLI) the plain-text part is printed.
+/// Where a notebook's figures and tables go. Inside the .NET Interactive kernel (VS Code Polyglot Notebooks, Jupyter's
+/// .NET kernel, the workbook's headless runner) a whole MIME bundle becomes one display output; anywhere else (a
+/// script, the CLI) its plain-text part is printed.
 /// </summary>
+/// <remarks>
+/// The kernel's types are reached by reflection, not by a package reference: the library also runs in the CLI and in
+/// worker processes, where a reference would bring the kernel's ~20 MB of assemblies (Roslyn among them) for nothing.
+/// In the kernel, the types are those of the running kernel, whatever its version.
+/// </remarks>
 public static class NotebookOutput
 {
-    public static IDisplaySink? Sink { get; set; }
-
-    /// <summary>Counts notebook sessions in this process (the headless runner starts one per notebook), so that
-    /// plotly.js is embedded once per notebook rather than once per figure.</summary>
-    public static int Session { get; private set; }
-
-    public static void NewSession() => Session++;
+    /// <summary>True when running inside the .NET Interactive kernel.</summary>
+    public static bool InKernel => Kernel.Value is { } k && k.Current.GetValue(null) is not null;
 
     public static void Publish(IReadOnlyDictionary<string, string> bundle)
     {
-        if (Sink is not null) { Sink.Display(bundle); return; }
-        if (bundle.TryGetValue("text/html", out var html) && TryKernelDisplay(html, "text/html")) return;
+        if (Kernel.Value is { } kernel && kernel.Current.GetValue(null) is { } context)
+        {
+            kernel.Display(context, bundle);
+            return;
+        }
         Console.WriteLine(bundle.TryGetValue("text/plain", out var text) ? text : string.Join(", ", bundle.Keys));
     }
 
-    /// <summary>True when running inside the .NET Interactive kernel (VS Code Polyglot Notebooks).</summary>
-    public static bool InKernel => KernelContext() is not null;
+    static readonly Lazy<KernelApi?> Kernel = new(KernelApi.Find);
 
-    static object? KernelContext() =>
-        AppDomain.CurrentDomain.GetAssemblies()
-            .Select(a => a.GetType("Microsoft.DotNet.Interactive.KernelInvocationContext", throwOnError: false))
-            .FirstOrDefault(t => t is not null)
-            ?.GetProperty("Current", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
-
-    /// <summary>Calls KernelInvocationContextExtensions.DisplayAs(context, value, mimeType[, extra]).</summary>
-    static bool TryKernelDisplay(string value, string mimeType)
+    /// <summary>KernelInvocationContext.Current.Publish(new DisplayedValueProduced(null, command, formattedValues)).</summary>
+    sealed record KernelApi(PropertyInfo Current, PropertyInfo Command, MethodInfo PublishEvent, ConstructorInfo Displayed, ConstructorInfo Formatted, Type FormattedType)
     {
-        var context = KernelContext();
-        if (context is null) return false;
-        var method = context.GetType().Assembly.GetTypes()
-            .Where(t => t.IsAbstract && t.IsSealed)   // static classes
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
-            .FirstOrDefault(m => m.Name == "DisplayAs" && m.GetParameters() is { Length: >= 3 } p
-                && p[0].ParameterType.IsInstanceOfType(context) && p[1].ParameterType == typeof(string));
-        if (method is null) return false;
-        var args = method.GetParameters().Length == 3
-            ? new object[] { context, value, mimeType }
-            : new object[] { context, value, mimeType, Array.Empty<string>() };
-        method.Invoke(null, args);
-        return true;
+        public static KernelApi? Find()
+        {
+            var types = AppDomain.CurrentDomain.GetAssemblies()
+                .Where(a => a.GetName().Name is "Microsoft.DotNet.Interactive" or "Microsoft.DotNet.Interactive.Formatting")
+                .SelectMany(a => a.GetExportedTypes()).ToDictionary(t => t.FullName!);
+            if (!types.TryGetValue("Microsoft.DotNet.Interactive.KernelInvocationContext", out var context)
+                || !types.TryGetValue("Microsoft.DotNet.Interactive.Events.DisplayedValueProduced", out var displayed)
+                || !types.TryGetValue("Microsoft.DotNet.Interactive.Formatting.FormattedValue", out var formatted))
+                return null;
+            return new KernelApi(
+                context.GetProperty("Current", BindingFlags.Public | BindingFlags.Static)!,
+                context.GetProperty("Command")!,
+                context.GetMethods().Single(m => m.Name == "Publish" && m.GetParameters().Length == 1),
+                displayed.GetConstructors().Single(),
+                formatted.GetConstructor([typeof(string), typeof(string)])!,
+                formatted);
+        }
+
+        public void Display(object context, IReadOnlyDictionary<string, string> bundle)
+        {
+            var values = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(FormattedType))!;
+            foreach (var (mime, content) in bundle) values.Add(Formatted.Invoke([mime, content]));
+            var args = Displayed.GetParameters().Select((p, i) => i switch
+            {
+                0 => bundle.TryGetValue("text/plain", out var text) ? text : null,   // the value
+                1 => Command.GetValue(context),
+                2 => values,
+                _ => p.HasDefaultValue ? p.DefaultValue : null,
+            }).ToArray();
+            PublishEvent.Invoke(context, [Displayed.Invoke(args)]);
+        }
     }
 }

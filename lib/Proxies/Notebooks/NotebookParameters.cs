@@ -2,8 +2,8 @@ namespace Proxies.Notebooks;
 
 /// <summary>
 /// A notebook's parameters cell reads its values here, so the same file runs as written in VS Code (the default
-/// in the cell) and headless with overrides (`notebooks --profile smoke --out DIR`, or PROXIES_&lt;NAME&gt;
-/// environment variables).
+/// in the cell) and headless with overrides (`notebooks --profile smoke --out DIR`, which sets PROXIES_&lt;NAME&gt;
+/// environment variables for the kernel, as a user can).
 /// </summary>
 public static class NotebookParameters
 {
@@ -14,6 +14,8 @@ public static class NotebookParameters
     public static void Clear() => Overrides.Clear();
 
     public static string Get(string name, string fallback) =>
-        Overrides.TryGetValue(name, out var v) ? v
-        : Environment.GetEnvironmentVariable("PROXIES_" + name.ToUpperInvariant().Replace('-', '_')) ?? fallback;
+        Overrides.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable(Variable(name)) ?? fallback;
+
+    /// <summary>The environment variable of a parameter: PROXIES_ and its name in capitals, '-' as '_'.</summary>
+    public static string Variable(string name) => "PROXIES_" + name.ToUpperInvariant().Replace('-', '_');
 }

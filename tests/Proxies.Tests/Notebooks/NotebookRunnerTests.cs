@@ -1,30 +1,21 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using Proxies.Notebooks;
 
 namespace Proxies.Tests.Notebooks;
 
-/// <summary>The headless runner on small notebooks made for the test.</summary>
+/// <summary>The headless runner on small notebooks made for the test, executed in the real .NET Interactive kernel.</summary>
 public class NotebookRunnerTests
 {
-    static string MakeNotebook(params (string Type, string Source)[] cells)
+    /// <summary>Writes a notebook of (kernel, source) cells, "markdown" or "csharp", with the package's own writer.</summary>
+    static string MakeNotebook(params (string Kernel, string Source)[] cells)
     {
-        var root = Ipynb.NewRoot();
-        foreach (var (type, source) in cells)
-        {
-            var cell = new JsonObject { ["cell_type"] = type, ["metadata"] = new JsonObject(), ["source"] = Ipynb.Lines(source) };
-            if (type == "code")
-            {
-                cell["execution_count"] = null;
-                cell["outputs"] = new JsonArray();
-                cell["metadata"] = new JsonObject { ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" } };
-            }
-            root["cells"]!.AsArray().Add(cell);
-        }
-        var path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "test.ipynb");
-        Ipynb.FromRoot(root, path).Save(path);
+        var document = new InteractiveDocument(cells.Select(c => new InteractiveDocumentElement(c.Source, c.Kernel)).ToList());
+        var path = Path.Combine(Directory.CreateTempSubdirectory("proxies-nb-test-").FullName, "test.ipynb");
+        File.WriteAllText(path, Notebook.ToJupyterJson(document, "C#"));
         return path;
     }
 
@@ -32,49 +23,73 @@ public class NotebookRunnerTests
     {
         var executed = Path.Combine(Path.GetDirectoryName(path)!, "out", "executed.ipynb");
         var run = new NotebookRunner().RunAsync(path, executed).GetAwaiter().GetResult();
-        return (run, Ipynb.Load(executed).Cells.ToList());
+        NbformatValidator.AssertValid(executed);
+        return (run, JsonNode.Parse(File.ReadAllText(executed))!["cells"]!.AsArray().OfType<JsonObject>().ToList());
     }
 
-    static IEnumerable<JsonObject> Outputs(JsonObject cell) => cell["outputs"]!.AsArray().OfType<JsonObject>();
+    static List<JsonObject> Outputs(JsonObject cell) => cell["outputs"]!.AsArray().OfType<JsonObject>().ToList();
+
+    static string Text(JsonNode? node) => node switch
+    {
+        null => "",
+        JsonArray lines => string.Concat(lines.Select(l => (string?)l)),
+        _ => (string?)node ?? "",
+    };
 
     static string AllText(JsonObject cell) =>
-        string.Concat(Outputs(cell).Select(o => Ipynb.Text(o["text"]) + Ipynb.Text(o["data"]?["text/plain"])));
+        string.Concat(Outputs(cell).Select(o => Text(o["text"]) + Text(o["data"]?["text/plain"]) + Text(o["data"]?["text/html"])));
 
     [Fact]
-    public void StateUsingsDisplayTrailingValuesAndAwaitBehaveAsInTheKernel()
+    public void CellsShareStateAndShowOutputsAsInVsCode()
     {
         var path = MakeNotebook(
             ("markdown", "# A test notebook"),
-            ("code", "#!csharp\nusing System.Globalization;\nvar x = 20;\nConsole.WriteLine(\"hello\");"),
-            ("code", "x += 22;\ndisplay(x);\nConsole.WriteLine(\"after display\");"),
-            ("code", "await Task.Delay(1);\nvar words = new List<string> { \"a\", \"b\" }.Select(w => w.ToUpper(CultureInfo.InvariantCulture));\nstring.Join(\"+\", words)"),
-            ("code", "int Square(int n) => n * n;\nSquare(x)"));
+            ("csharp", "using System.Globalization;\nvar x = 20;\nConsole.WriteLine(\"hello\");"),
+            ("csharp", "x += 22;\ndisplay(x);\nConsole.WriteLine(\"after display\");"),
+            ("csharp", "await Task.Delay(1);\nvar words = new List<string> { \"a\", \"b\" }.Select(w => w.ToUpper(CultureInfo.InvariantCulture));\nstring.Join(\"+\", words)"),
+            ("csharp", "#r \"lib/Greeter.dll\"\nGreeting.Hello.Say(\"notebook\")"),
+            ("csharp", $"#r \"{typeof(Table).Assembly.Location}\"\nnew Proxies.Notebooks.Table(\"t\", new[] {{ \"a\" }}, new[] {{ new object[] {{ 1.5 }} }}).Show();"));
+        WriteGreeter(Path.Combine(Path.GetDirectoryName(path)!, "lib"));
         var (run, cells) = Execute(path);
         Assert.True(run.Succeeded, run.Error);
-        Assert.Equal(4, run.CellsRun);
+        Assert.Equal(5, run.CellsRun);
         Assert.Equal("hello\n", AllText(cells[1]));
-        var outputs = Outputs(cells[2]).ToList();
-        Assert.Equal("display_data", (string?)outputs[0]["output_type"]);
-        Assert.Equal("42", Ipynb.Text(outputs[0]["data"]!["text/plain"]));
-        Assert.Equal("stream", (string?)outputs[1]["output_type"]);       // order kept: display, then text
-        Assert.Equal("A+B", AllText(cells[3]));
-        Assert.Equal("1764", AllText(cells[4]));
+        var shown = Outputs(cells[2]);
+        Assert.Equal("display_data", (string?)shown[0]["output_type"]);
+        Assert.Contains("42", AllText(cells[2]));
+        Assert.Equal("stream", (string?)shown[1]["output_type"]);          // order kept: display, then text
+        Assert.Contains("A+B", AllText(cells[3]));
+        Assert.Equal("execute_result", (string?)Outputs(cells[3]).Single()["output_type"]);
+        Assert.Contains("hello notebook", AllText(cells[4]));               // #r resolves against the notebook's folder
+        // The library's MIME bundle arrives whole, as one display output.
+        var table = Outputs(cells[5]).Single();
+        Assert.StartsWith("<table><caption>t</caption>", Text(table["data"]!["text/html"]));
+        Assert.Contains("1.500", Text(table["data"]!["text/plain"]));
         Assert.Equal(1, (int?)cells[1]["execution_count"]);
-        Assert.Equal(4, (int?)cells[4]["execution_count"]);
+        Assert.Equal(5, (int?)cells[5]["execution_count"]);
+    }
+
+    static void WriteGreeter(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var tree = CSharpSyntaxTree.ParseText("namespace Greeting { public static class Hello { public static string Say(string n) => \"hello \" + n; } }");
+        var compilation = CSharpCompilation.Create("Greeter", [tree],
+            [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)], new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Assert.True(compilation.Emit(Path.Combine(folder, "Greeter.dll")).Success);
     }
 
     [Fact]
     public void AFailingCellStopsTheRunNamesTheCellAndIsRecordedAsAnErrorOutput()
     {
         var path = MakeNotebook(
-            ("code", "var a = 1;"),
+            ("csharp", "var a = 1;"),
             ("markdown", "text"),
-            ("code", "throw new InvalidOperationException(\"broken on purpose\");"),
-            ("code", "Console.WriteLine(\"never\");"));
+            ("csharp", "throw new InvalidOperationException(\"broken on purpose\");"),
+            ("csharp", "Console.WriteLine(\"never\");"));
         var (run, cells) = Execute(path);
         Assert.False(run.Succeeded);
         Assert.Equal(3, run.FailedCell);
-        Assert.Contains("broken on purpose", run.Error);
+        Assert.Equal("InvalidOperationException: broken on purpose", run.Error);
         var error = Assert.Single(Outputs(cells[2]));
         Assert.Equal("error", (string?)error["output_type"]);
         Assert.Equal("InvalidOperationException", (string?)error["ename"]);
@@ -82,80 +97,25 @@ public class NotebookRunnerTests
     }
 
     [Fact]
-    public void ACompileErrorIsReportedWithItsDiagnostic()
+    public void ACompileErrorIsReportedWithItsDiagnosticAsTheKernelHasNoImplicitSystemIo()
     {
-        var (run, _) = Execute(MakeNotebook(("code", "int y = \"not a number\";")));
+        // The kernel imports System, System.Linq, System.Collections.Generic, System.Text and System.Threading.Tasks, not
+        // System.IO: a notebook cell that uses Path must say `using System.IO;` itself.
+        var (run, _) = Execute(MakeNotebook(("csharp", "Path.Combine(\"a\", \"b\")")));
         Assert.Equal(1, run.FailedCell);
-        Assert.Contains("CS0029", run.Error);
-    }
-
-    [Fact]
-    public void HashRReferencesADllRelativeToTheNotebook()
-    {
-        var path = MakeNotebook(("code", "#r \"lib/Greeter.dll\"\nGreeting.Hello.Say(\"notebook\")"));
-        var folder = Path.Combine(Path.GetDirectoryName(path)!, "lib");
-        Directory.CreateDirectory(folder);
-        var tree = CSharpSyntaxTree.ParseText("namespace Greeting { public static class Hello { public static string Say(string n) => \"hello \" + n; } }");
-        var compilation = CSharpCompilation.Create("Greeter", new[] { tree },
-            new[] { MetadataReference.CreateFromFile(typeof(object).Assembly.Location) }, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        var emitted = compilation.Emit(Path.Combine(folder, "Greeter.dll"));
-        Assert.True(emitted.Success);
-        var (run, cells) = Execute(path);
-        Assert.True(run.Succeeded, run.Error);
-        Assert.Equal("hello notebook", AllText(cells[0]));
-    }
-
-    [Fact]
-    public void RichOutputsBecomeMimeBundles()
-    {
-        // #r of an assembly already loaded (here: this test assembly) reuses it: one copy, shared statics.
-        var self = typeof(FakeRich).Assembly.Location;
-        var path = MakeNotebook(("code", $"#r \"{self}\"\ndisplay(new Proxies.Tests.Notebooks.FakeRich())"));
-        var (run, cells) = Execute(path);
-        Assert.True(run.Succeeded, run.Error);
-        var data = Outputs(cells[0]).Single()["data"]!;
-        Assert.Equal("<b>rich</b>", Ipynb.Text(data["text/html"]));
-        Assert.Equal(1, (int?)data["application/vnd.plotly.v1+json"]!["data"]!.AsArray().Count);
-    }
-
-    [Fact]
-    public async Task ExecutedFileRoundTripsAndValidatesAgainstNbformat4()
-    {
-        var path = MakeNotebook(("markdown", "# t"), ("code", "Console.WriteLine(\"x\");\ndisplay(1);\n2"), ("code", "throw new Exception(\"e\");"));
-        var executed = Path.Combine(Path.GetDirectoryName(path)!, "executed.ipynb");
-        await new NotebookRunner().RunAsync(path, executed);
-        var again = Path.Combine(Path.GetDirectoryName(path)!, "again.ipynb");
-        Ipynb.Load(executed).Save(again);
-        Assert.Equal(File.ReadAllText(executed), File.ReadAllText(again));
-        NbformatValidator.AssertValid(executed);
+        Assert.Contains("CS0103", run.Error);
+        Assert.StartsWith("CompilationError", run.Error);
     }
 }
 
-public sealed class FakeRich : IRichOutput
+public class NbformatValidatorTests
 {
-    public IReadOnlyDictionary<string, string> Bundle() => new Dictionary<string, string>
+    [Fact]
+    public void TheSchemaAcceptsAMinimalNotebookAndRejectsACellWithoutAnId()
     {
-        ["text/html"] = "<b>rich</b>",
-        ["application/vnd.plotly.v1+json"] = "{\"data\":[{\"y\":[1,2]}],\"layout\":{}}",
-    };
-}
-
-/// <summary>Validates with Jupyter's own nbformat package (Debian python3-nbformat, installed by .ci/run).</summary>
-public static class NbformatValidator
-{
-    public static void AssertValid(string path)
-    {
-        var info = new ProcessStartInfo("/usr/bin/python3")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (var a in new[] { "-c", "import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print('valid')", path })
-            info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (output.Contains("No module named 'nbformat'") || output.Contains("No such file"))
-            Assert.Fail("nbformat validation needs Debian's python3-nbformat (apt-get install python3-nbformat); .ci/run installs it");
-        Assert.True(p.ExitCode == 0 && output.Contains("valid"), output);
+        const string Valid = """{"cells": [{"cell_type": "markdown", "id": "a1", "metadata": {}, "source": "x"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}""";
+        Assert.True(NbformatValidator.IsValid(Valid));
+        Assert.False(NbformatValidator.IsValid(Valid.Replace("\"id\": \"a1\", ", "")));
+        Assert.False(NbformatValidator.IsValid(Valid.Replace("\"markdown\"", "\"markup\"")));
     }
 }
