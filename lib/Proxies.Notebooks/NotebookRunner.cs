@@ -42,6 +42,7 @@ public sealed class NotebookRunner(TextWriter? echo = null)
 
         using (KernelEnvironment(parameters))
         using (var connector = new StdIoKernelConnector(tool.StdioCommand(folder), "root", new Uri("kernel://proxies-notebooks"), new DirectoryInfo(tool.Folder)))
+        using (new KillTree(connector))
         {
             await connector.CreateRootProxyKernelAsync();
             using var kernel = await connector.CreateProxyKernelAsync("csharp", "csharp");
@@ -120,6 +121,22 @@ public sealed class NotebookRunner(TextWriter? echo = null)
     sealed class Restore(Dictionary<string, string?> saved) : IDisposable
     {
         public void Dispose() { foreach (var (k, v) in saved) Environment.SetEnvironmentVariable(k, v); }
+    }
+
+    /// <summary>
+    /// Ends the kernel with its whole process tree. The connector's own Dispose ends only the process it started;
+    /// `dotnet tool run` starts the kernel as a child of its own, which, orphaned, then spins at about half a core
+    /// for as long as the machine runs (seen here).
+    /// </summary>
+    sealed class KillTree(StdIoKernelConnector connector) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (connector.ProcessId is not { } pid) return;
+            try { using var p = Process.GetProcessById(pid); p.Kill(entireProcessTree: true); p.WaitForExit(10_000); }
+            catch (ArgumentException) { }                 // already gone
+            catch (InvalidOperationException) { }
+        }
     }
 
     /// <summary>Echoes console output as the kernel produces it, so a long notebook shows its progress in a CI log.</summary>

@@ -23,6 +23,6 @@ public static class Optional
         Figures.ImageExporter.FindChromium().Problem;
 
     public static string? Jupyter() =>
-        File.Exists("/usr/bin/jupyter-nbconvert") ? null
-        : "needs Jupyter's nbconvert and the .NET kernel spec (Debian: apt-get install jupyter-nbconvert python3-nbclient python3-jupyter-client)";
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, "jupyter-nbconvert"))) ? null
+        : "the Jupyter route needs jupyter-nbconvert on PATH (Debian: apt-get install jupyter-nbconvert python3-nbclient python3-jupyter-client python3-ipykernel)";
 }

@@ -102,7 +102,7 @@ public static class TorchRuntime
         string sharp = Path.Combine(folder, "libLibTorchSharp.so");
         if (!File.Exists(sharp))
             throw new TorchLoadException($"libLibTorchSharp.so is not beside TorchSharp.dll in {folder}. Build with a runtime " +
-                "identifier (the workbook's Directory.Build.props sets linux-x64) or publish with -r linux-x64, and reference the " +
+                "identifier (the workbook's Directory.Build.props sets this machine's own) or publish with -r linux-x64, and reference the " +
                 "TorchSharp-cpu (or TorchSharp-cuda-linux) package, not plain TorchSharp.");
         if (GlibcxxWeakPatch.IsNeeded()) TryPatch(sharp);
         foreach (var name in NativeLoadOrder)
