@@ -26,6 +26,11 @@ public static class Vocabularies
         return $"must be {Allowed}";
     }
 
+    /// <summary>The number of tokens a spec gives, where the spec alone says it (bytes, words:N, bpe:N); null for a
+    /// tokenizer file.</summary>
+    public static int? KnownSize(string spec) =>
+        spec == "bytes" ? 256 : Size(spec, "words:", MinWords, MaxWords) ?? Size(spec, "bpe:", MinBpe, MaxBpe);
+
     public static ITokenizer Create(string spec, IReadOnlyList<string> trainingDocuments)
     {
         if (Check(spec) is { } problem) throw new ArgumentException($"--vocab {spec}: {problem}");

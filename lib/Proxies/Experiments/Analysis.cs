@@ -10,7 +10,7 @@ public static class Analysis
 {
     static LrPoint Point(RunResult r) => new(r.Config.Lr, r.FinalEvalLoss, r.InitialLoss, r.Diverged);
 
-    /// <summary>LR sensitivity per variant and size (science.md §1.2); coupled weight decay uses the two-window minimum.</summary>
+    /// <summary>LR sensitivity per variant and size (docs/science/model-and-training.md#lr-sensitivity); coupled weight decay uses the two-window minimum.</summary>
     public static List<SensitivityRow> LrSensitivityBySize(IEnumerable<RunResult> runs) =>
         runs.GroupBy(r => (r.Config.Variant, r.Config.Model.Width, r.Config.Model.Depth))
             .Select(g =>

@@ -4,7 +4,7 @@ namespace Proxies.Experiments;
 public readonly record struct LrPoint(double Lr, double FinalLoss, double InitialLoss, bool Diverged);
 
 /// <summary>
-/// The paper's headline metric (science.md §1.2): LRsens = E_η[min(ℓ(η), ℓ0) − ℓ*], the mean over the LR grid
+/// The paper's headline metric (docs/science/model-and-training.md#lr-sensitivity): LRsens = E_η[min(ℓ(η), ℓ0) − ℓ*], the mean over the LR grid
 /// of each run's final loss clipped at the loss at initialisation ℓ0, minus the best final loss ℓ* over the grid.
 /// A diverged run (NaN, inf, or a loss above ℓ0) counts as ℓ0.
 /// </summary>

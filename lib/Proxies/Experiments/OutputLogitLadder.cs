@@ -5,10 +5,10 @@ using Proxies.Training;
 namespace Proxies.Experiments;
 
 /// <summary>
-/// The output-logit-divergence grid (science.md §1.3, §1.5, §5): a word-level vocabulary (the drift needs a large
+/// The output-logit-divergence grid (docs/science/output-logit-divergence.md): a word-level vocabulary (the drift needs a large
 /// vocabulary), no weight decay and no z-loss in the baseline, qk-layernorm on; each fix is one variant on the
 /// same LR grid. On a CPU the final LayerNorm's gain is fixed at 1, where the mechanism reaches the logits at small
-/// scale (with a learned gain the model hides it: science.md §5); the paper profile keeps the paper's learned gain.
+/// scale (with a learned gain the model hides it: docs/science/output-logit-divergence.md); the paper profile keeps the paper's learned gain.
 /// </summary>
 public static class OutputLogitLadder
 {

@@ -1,3 +1,4 @@
+using Proxies.Probes;
 using static TorchSharp.torch;
 
 namespace Proxies.Losses;
@@ -6,17 +7,26 @@ namespace Proxies.Losses;
 /// from which probe steps compute output-logit statistics.</summary>
 public readonly record struct LossTerms(Tensor Total, Tensor CrossEntropy, Tensor ZLoss, Tensor Logits, Tensor LogZ)
 {
-    /// <summary>Mean output logit, mean log Z and the per-token standard deviation of the logits, as one tensor
-    /// (computed only when asked: the std alone is a pass over B·T·V values).</summary>
-    public Tensor Statistics()
+    /// <summary>The loss terms, and the output-logit statistics (computed only when asked: the std alone is a pass over
+    /// B·T·V values): loss (the cross-entropy), z_loss (mean (log Z)², before its coefficient), output_logit_mean (mean y
+    /// over tokens and vocabulary), log_z (mean log Z) and logit_std (per-token standard deviation of y over the
+    /// vocabulary, averaged over tokens; a uniform shift of the logits leaves it unchanged).</summary>
+    public Scalars Statistics()
     {
         using var _ = no_grad();
-        return stack(new[] { Logits.mean(), LogZ.mean(), Logits.std(1).mean() });
+        return new Scalars()
+            .Add(CrossEntropyName, CrossEntropy)
+            .Add("z_loss", ZLoss)
+            .Add(OutputLogitMeanName, Logits.mean())
+            .Add(LogZName, LogZ.mean())
+            .Add(LogitStdName, Logits.std(1).mean());
     }
+
+    public const string CrossEntropyName = "loss", OutputLogitMeanName = "output_logit_mean", LogZName = "log_z", LogitStdName = "logit_std";
 }
 
 /// <summary>
-/// Next-token cross-entropy with the paper's z-loss, both from one logsumexp (science.md §1.4):
+/// Next-token cross-entropy with the paper's z-loss, both from one logsumexp (docs/science/model-and-training.md#z-loss):
 /// log Z = logsumexp_j y_j, CE = mean(log Z − y_target), z-loss = coef · mean((log Z)²).
 /// </summary>
 public static class LanguageModelLoss

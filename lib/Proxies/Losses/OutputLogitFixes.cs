@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Proxies.Losses;
 
 /// <summary>
-/// The fixes for output-logit divergence compared by Stollenwerk et al. 2026 (science.md §1.5), besides z-loss and
+/// The fixes for output-logit divergence compared by Stollenwerk et al. 2026 (docs/science/output-logit-divergence.md), besides z-loss and
 /// weight decay. With head rows e_j and μ = mean_j e_j, the mean output logit is exactly μ·h; cross-entropy
 /// gradients of the rows sum to zero, so SGD never moves μ, while Adam's per-coordinate scaling does.
 /// </summary>

@@ -1,3 +1,4 @@
+using Proxies.Probes;
 using static TorchSharp.torch;
 
 namespace Proxies.Model;
@@ -49,6 +50,24 @@ public sealed class AttentionProbe
 
     /// <summary>Rows per block: max logit, ‖q‖ and ‖k‖ at that pair, cosine. Shape (L, 4).</summary>
     public Tensor Stacked() => stack(perBlock);
+
+    /// <summary>The max attention logit over every block (<see cref="MaxLogit"/>), and per block b:
+    /// attn_logit_max/b, and at that pair attn_q_norm/b, attn_k_norm/b and attn_cos/b.</summary>
+    public Scalars Scalars()
+    {
+        var stacked = Stacked();
+        var scalars = new Scalars().Add(MaxLogit, stacked[.., 0].max());
+        for (int b = 0; b < perBlock.Count; b++)
+            scalars.Add(BlockMaxLogit(b), stacked[b, 0]).Add($"attn_q_norm/{b}", stacked[b, 1])
+                .Add($"attn_k_norm/{b}", stacked[b, 2]).Add($"attn_cos/{b}", stacked[b, 3]);
+        return scalars;
+    }
+
+    /// <summary>The name of the max attention logit over all blocks.</summary>
+    public const string MaxLogit = "max_attn_logit";
+
+    /// <summary>The name of block b's max attention logit (the paper's Figs 2 and 9 use block 0).</summary>
+    public static string BlockMaxLogit(int block) => $"attn_logit_max/{block}";
 
     public int Blocks => perBlock.Count;
 }

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Proxies.Model;
 
-/// <summary>The paper's initialisation (science.md §1.1).</summary>
+/// <summary>The paper's initialisation (docs/science/model-and-training.md#init).</summary>
 public static class Init
 {
     /// <summary>Std of a standard normal truncated to ±2: √(1 − 4φ(2)/(Φ(2) − Φ(−2))) = 0.8796256610.</summary>
@@ -27,7 +27,7 @@ public static class Init
     /// <summary>The input embedding: normal with std 1/√d.</summary>
     public static double EmbeddingStd(int width) => 1.0 / Math.Sqrt(width);
 
-    /// <summary>The head: 1/√d, or √base/d under intermediate and full μParam (science.md §1.4).</summary>
+    /// <summary>The head: 1/√d, or √base/d under intermediate and full μParam (docs/science/model-and-training.md#μparam).</summary>
     public static double HeadStd(ModelConfig c) =>
         c.MuParam is MuParam.Intermediate or MuParam.Full ? Math.Sqrt(c.MuParamBaseWidth) / c.Width : LinearStd(c.Width);
 }

@@ -2,11 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace Proxies.Model;
 
-/// <summary>μParam variants of Wortsman et al. App. E.5 (science.md §1.4).</summary>
+/// <summary>μParam variants of Wortsman et al. App. E.5 (docs/science/model-and-training.md#μparam).</summary>
 public enum MuParam { Off, Simple, Intermediate, Full }
 
 /// <summary>The final LayerNorm's gain: learned (the paper's model) or fixed at 1 (a non-parametric final LN, which
-/// lets the output-logit drift reach the logits at small scale: science.md §5).</summary>
+/// lets the output-logit drift reach the logits at small scale: docs/science/output-logit-divergence.md).</summary>
 public enum FinalLnGain { Learned, Fixed }
 
 /// <summary>fp32, or bf16 output logits: the head weight and the logits rounded to bfloat16 in the forward pass (and,
@@ -34,11 +34,15 @@ public static class MatmulPrecisions
 }
 
 /// <summary>
-/// The paper's decoder-only Transformer (science.md §1.1). Defaults are the paper's where it states them;
+/// The paper's decoder-only Transformer (docs/science/model-and-training.md#model). Defaults are the paper's where it states them;
 /// an experiment is a config diff: <c>config with { QkLayerNorm = false }</c>.
 /// </summary>
 public sealed record ModelConfig
 {
+    /// <summary>The vocabulary size the model is built with. The trainer sets it from the tokenizer that
+    /// <see cref="Training.TrainConfig.Vocab"/> names, so it is a consequence of the config, not part of it: it is
+    /// neither stored nor hashed into the run id (a run's stored config re-derives its id).</summary>
+    [JsonIgnore]
     public int Vocab { get; init; } = 256;
     public int Width { get; init; } = 64;
     public int Depth { get; init; } = 2;

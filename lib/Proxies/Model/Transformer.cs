@@ -1,3 +1,4 @@
+using Proxies.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -6,7 +7,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Proxies.Model;
 
 /// <summary>
-/// The paper's decoder-only Transformer (Wortsman et al. 2023, science.md §1.1), top to bottom in the order
+/// The paper's decoder-only Transformer (Wortsman et al. 2023, docs/science/model-and-training.md), top to bottom in the order
 /// data flows: embedding → L × [pre-LN attention with optional qk-LayerNorm and RoPE, pre-LN GELU MLP] →
 /// final LN → untied head. No biases anywhere; LayerNorms are mean-centred with a gain and no bias. The
 /// output-logit switches (tied head, fixed final gain, soft-capping, bf16 logits) act at the end of the forward.
@@ -49,6 +50,17 @@ public sealed class Transformer : nn.Module
         if (Config.Precision == Precision.Bf16) y = RoundToBf16(y);
         return Config.LogitSoftcap > 0 ? Losses.OutputLogitFixes.SoftCap(y, Config.LogitSoftcap) : y;
     }
+
+    /// <summary>What a parameter of this model is (for weight decay, μParam's LR multipliers and the per-layer probes),
+    /// as declared where the parameter is created, never guessed from its name.</summary>
+    public ParameterKind KindOf(Parameter p) =>
+        Declared().Where(d => ReferenceEquals(d.Parameter, p)).Select(d => (ParameterKind?)d.Kind).FirstOrDefault()
+        ?? throw new ArgumentException("not a parameter of this model", nameof(p));
+
+    // Read from the fields each time: moving a module to a device may replace its Parameter objects.
+    IEnumerable<(Parameter? Parameter, ParameterKind Kind)> Declared() =>
+        new[] { (embed, ParameterKind.Embedding), (ln_f, ParameterKind.Gain), (head, ParameterKind.Head) }
+            .Concat(blocks.SelectMany(b => b.Declared()));
 
     /// <summary>The matrix whose rows e_j make the output logits y_j = e_j·h: the head, or the embedding when tied.</summary>
     public Parameter HeadWeight => head ?? embed;
@@ -100,10 +112,15 @@ public sealed class Transformer : nn.Module
             RegisterComponents();
         }
 
+        /// <summary>Each parameter of the block with what it is: the LayerNorm gains, and the four weight matrices.</summary>
+        internal IEnumerable<(Parameter? Parameter, ParameterKind Kind)> Declared() =>
+            new[] { ln1, ln2, q_ln, k_ln }.Select(p => (p, ParameterKind.Gain))
+                .Concat(new[] { wqkv, wo, w1, w2 }.Select(p => ((Parameter?)p, ParameterKind.Linear)));
+
         internal void Initialise(Generator? generator)
         {
             foreach (var w in new[] { wqkv, wo, w1, w2 }) Init.TruncatedNormal(w, Init.LinearStd(w.shape[1]), generator);
-            // Full μParam starts attention uniform: zero queries (science.md §1.4).
+            // Full μParam starts attention uniform: zero queries (docs/science/model-and-training.md#μparam).
             if (c.MuParam == MuParam.Full) wqkv[..c.Width].zero_();
         }
 

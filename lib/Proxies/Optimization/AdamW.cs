@@ -2,11 +2,11 @@ using static TorchSharp.torch;
 
 namespace Proxies.Optimization;
 
-/// <summary>How weight decay enters the update (science.md §1.4).</summary>
+/// <summary>How weight decay enters the update (docs/science/model-and-training.md#adamw).</summary>
 public enum WeightDecayMode { Independent, Coupled }
 
 /// <summary>
-/// AdamW written out (science.md §1.4). With g the gradient, s_t the schedule factor, η the peak LR (times the
+/// AdamW written out (docs/science/model-and-training.md#adamw). With g the gradient, s_t the schedule factor, η the peak LR (times the
 /// group's μParam multiplier) and bias-corrected moments:
 ///   m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,  Δ = (m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + ε)
 ///   independent: θ ← θ − s_t·(η·Δ + λ·θ)        coupled (PyTorch's AdamW): θ ← θ − s_t·η·(Δ + λ·θ)

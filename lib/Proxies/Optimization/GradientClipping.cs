@@ -5,6 +5,9 @@ namespace Proxies.Optimization;
 /// <summary>Global gradient-norm clipping (the paper clips at 1), without a host sync: the scale is a tensor.</summary>
 public static class GradientClipping
 {
+    /// <summary>The name of ‖g‖, the global gradient norm before clipping, among a step's probes.</summary>
+    public const string GradNorm = "grad_norm";
+
     /// <summary>Scales every gradient by min(1, maxNorm / (‖g‖ + 1e-6)); returns ‖g‖ before clipping.</summary>
     public static Tensor ClipGlobalNorm(IEnumerable<Tensor> parameters, double maxNorm)
     {

@@ -15,19 +15,11 @@ public static class MuParamGroups
         var c = model.Config;
         return model.named_parameters().Select(p =>
         {
-            var kind = KindOf(p.name);
+            var kind = model.KindOf(p.parameter);
             long fanIn = p.parameter.dim() == 2 ? p.parameter.shape[1] : 1;
             return new ParameterGroup(p.name, p.parameter, kind, fanIn, LrMultiplier(c, kind));
         }).ToList();
     }
-
-    public static ParameterKind KindOf(string name) => name switch
-    {
-        "embed" => ParameterKind.Embedding,
-        "head" => ParameterKind.Head,
-        _ when name.Split('.')[^1].Contains("ln") => ParameterKind.Gain,
-        _ => ParameterKind.Linear,
-    };
 
     public static double LrMultiplier(ModelConfig c, ParameterKind kind)
     {

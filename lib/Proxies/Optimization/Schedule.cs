@@ -1,7 +1,7 @@
 namespace Proxies.Optimization;
 
 /// <summary>
-/// Linear warm-up to the peak LR η, then cosine decay to an absolute minimum LR (science.md §1.1).
+/// Linear warm-up to the peak LR η, then cosine decay to an absolute minimum LR (docs/science/model-and-training.md#schedule).
 /// Step t counts updates from 0: during warm-up lr_t = η·(t+1)/W; after it, with p = (t−W)/(T−W),
 /// lr_t = min + ½(η − min)(1 + cos πp).
 /// </summary>

@@ -1,30 +1,57 @@
 namespace Proxies.Probes;
 
-/// <summary>Per-step probes of one run: fixed columns, one row per probed step (NaN where a value was not taken).</summary>
+/// <summary>
+/// Per-step probes of one run, one row per probed step, each row the named values of that step. The columns are the
+/// names in the order they first appear; a value a row did not take is NaN (eval_loss, say, between evaluations).
+/// </summary>
 public sealed class Curve
 {
-    public IReadOnlyList<string> Columns { get; }
-    public List<double[]> Rows { get; } = new();
-    readonly Dictionary<string, int> index;
+    readonly List<string> columns = new();
+    readonly HashSet<string> known = new();
+    readonly List<Dictionary<string, double>> rows = new();
 
+    public Curve() { }
+
+    /// <summary>An empty curve whose columns come first, in this order (a file's header).</summary>
     public Curve(IEnumerable<string> columns)
     {
-        Columns = columns.ToList();
-        index = Columns.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+        foreach (var c in columns) AddColumn(c);
     }
 
-    public double[] NewRow()
+    public IReadOnlyList<string> Columns => columns;
+
+    public int Count => rows.Count;
+
+    public void Add(IReadOnlyDictionary<string, double> values)
     {
-        var row = Enumerable.Repeat(double.NaN, Columns.Count).ToArray();
-        Rows.Add(row);
-        return row;
+        foreach (var name in values.Keys) AddColumn(name);
+        rows.Add(new Dictionary<string, double>(values));
     }
 
-    public int Column(string name) => index.TryGetValue(name, out var i) ? i : throw new KeyNotFoundException($"no curve column '{name}'");
+    /// <summary>Sets one value of the last row (the final held-out loss, measured after the last step).</summary>
+    public void SetLast(string name, double value)
+    {
+        AddColumn(name);
+        rows[^1][name] = value;
+    }
+
+    public bool Has(string name) => known.Contains(name);
 
     public IEnumerable<double> Values(string name)
     {
-        int i = Column(name);
-        return Rows.Select(r => r[i]);
+        if (!known.Contains(name)) throw new KeyNotFoundException($"no curve column '{name}'");
+        return rows.Select(r => r.TryGetValue(name, out var v) ? v : double.NaN);
+    }
+
+    /// <summary>The values of the rows that took <paramref name="name"/> (a row written at a divergence between probes
+    /// holds only the loss and gradient norm).</summary>
+    public IEnumerable<double> Taken(string name) => rows.Where(r => r.ContainsKey(name)).Select(r => r[name]);
+
+    /// <summary>The rows as arrays in <see cref="Columns"/> order.</summary>
+    public IEnumerable<double[]> Table() => rows.Select(r => columns.Select(c => r.TryGetValue(c, out var v) ? v : double.NaN).ToArray());
+
+    void AddColumn(string name)
+    {
+        if (known.Add(name)) columns.Add(name);
     }
 }

@@ -11,17 +11,16 @@ public static class LayerStatistics
 {
     public static Tensor Rms(Tensor x) => x.square().mean().sqrt();
 
-    /// <summary>Column names, in the order of <see cref="Collect"/>'s values: grad_rms/…, param_rms/…, update_rms/….</summary>
-    public static IEnumerable<string> Names(IReadOnlyList<ParameterGroup> groups) =>
-        new[] { "grad_rms", "param_rms", "update_rms" }.SelectMany(kind => groups.Select(g => $"{kind}/{g.Name}"));
-
+    /// <summary>grad_rms/&lt;group&gt;, param_rms/&lt;group&gt; and update_rms/&lt;group&gt; for every parameter group.</summary>
     /// <param name="gradRms">RMS of each group's gradient, taken before clipping.</param>
     /// <param name="updates">Δ of each group (Adam's update before the LR).</param>
-    public static Tensor Collect(IReadOnlyList<ParameterGroup> groups, Tensor[] gradRms, Tensor[] updates)
+    public static Scalars Collect(IReadOnlyList<ParameterGroup> groups, Tensor[] gradRms, Tensor[] updates)
     {
         using var _ = no_grad();
-        var parameters = groups.Select(g => Rms(g.Parameter));
-        var deltas = updates.Select(u => u is null ? tensor(float.NaN) : Rms(u));
-        return stack(gradRms.Concat(parameters).Concat(deltas).ToArray());
+        var scalars = new Scalars();
+        for (int i = 0; i < groups.Count; i++) scalars.Add($"grad_rms/{groups[i].Name}", gradRms[i]);
+        foreach (var g in groups) scalars.Add($"param_rms/{g.Name}", Rms(g.Parameter));
+        for (int i = 0; i < groups.Count; i++) scalars.Add($"update_rms/{groups[i].Name}", updates[i] is { } u ? Rms(u) : tensor(double.NaN));
+        return scalars;
     }
 }

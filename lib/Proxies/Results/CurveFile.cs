@@ -10,7 +10,7 @@ public static class CurveFile
     {
         var text = new StringBuilder();
         text.Append(Csv.Line(curve.Columns)).Append('\n');
-        foreach (var row in curve.Rows) text.Append(string.Join(",", row.Select(Csv.Format))).Append('\n');
+        foreach (var row in curve.Table()) text.Append(string.Join(",", row.Select(Csv.Format))).Append('\n');
         AtomicFile.WriteAllText(path, text.ToString());
     }
 
@@ -20,13 +20,13 @@ public static class CurveFile
         {
             var rows = Csv.Parse(File.ReadAllText(path));
             if (rows.Count == 0) throw new FormatException("it is empty");
-            var curve = new Curve(rows[0]);
+            var header = rows[0];
+            var curve = new Curve(header);
             foreach (var (fields, line) in rows.Skip(1).Select((f, i) => (f, i + 2)))
             {
-                if (fields.Count != curve.Columns.Count)
-                    throw new FormatException($"line {line} has {fields.Count} fields, the header has {curve.Columns.Count} (a torn or hand-edited row)");
-                var row = curve.NewRow();
-                for (int i = 0; i < fields.Count; i++) row[i] = Csv.ParseDouble(fields[i]);
+                if (fields.Count != header.Count)
+                    throw new FormatException($"line {line} has {fields.Count} fields, the header has {header.Count} (a torn or hand-edited row)");
+                curve.Add(header.Select((name, i) => (name, Csv.ParseDouble(fields[i]))).ToDictionary(p => p.name, p => p.Item2));
             }
             return curve;
         }

@@ -18,62 +18,68 @@ public static class RunsTable
     static string B(bool x) => x ? "true" : "false";
     static string W<T>(T x) where T : Enum => x.ToString().ToLowerInvariant();
 
-    static readonly (string Name, Func<RunResult, string> Value)[] Columns =
+    /// <summary>The config's plain columns, for analysis in any tool (the full config is the last column).</summary>
+    static readonly (string Name, Func<TrainConfig, string> Value)[] ConfigColumns =
     {
-        ("run_id", r => r.RunId),
-        ("experiment", r => r.Config.Experiment),
-        ("variant", r => r.Config.Variant),
-        ("width", r => I(r.Config.Model.Width)),
-        ("depth", r => I(r.Config.Model.Depth)),
-        ("heads", r => I(r.Config.Model.Heads)),
-        ("head_dim", r => I(r.Config.Model.HeadDim)),
-        ("seq_len", r => I(r.Config.Model.SeqLen)),
-        ("batch_size", r => I(r.Config.BatchSize)),
-        ("vocab", r => r.Config.Vocab),
-        ("vocab_size", r => I(r.Config.Model.Vocab)),
-        ("params", r => I(r.Params)),
-        ("lr", r => F(r.Config.Lr)),
-        ("min_lr", r => F(r.Config.MinLr)),
-        ("warmup_steps", r => I(r.Config.WarmupSteps)),
-        ("steps", r => I(r.Config.Steps)),
-        ("optimizer", r => W(r.Config.Optimizer)),
-        ("qk_layernorm", r => B(r.Config.Model.QkLayerNorm)),
-        ("z_loss", r => F(r.Config.ZLoss)),
-        ("weight_decay", r => F(r.Config.WeightDecay)),
-        ("wd_mode", r => W(r.Config.WdMode)),
-        ("mu_param", r => W(r.Config.Model.MuParam)),
-        ("eps", r => F(r.Config.Eps)),
-        ("mu_centering", r => B(r.Config.MuCentering)),
-        ("mu_loss", r => F(r.Config.MuLoss)),
-        ("logit_softcap", r => F(r.Config.Model.LogitSoftcap)),
-        ("tie_head", r => B(r.Config.Model.TieHead)),
-        ("final_ln_gain", r => W(r.Config.Model.FinalLnGain)),
-        ("precision", r => W(r.Config.Model.Precision)),
-        ("gelu", r => W(r.Config.Model.Gelu)),
-        ("matmul", r => W(r.Config.Model.Matmul)),
-        ("seed", r => I(r.Config.Seed)),
-        ("initial_loss", r => F(r.InitialLoss)),
-        ("final_train_loss", r => F(r.FinalTrainLoss)),
-        ("final_eval_loss", r => F(r.FinalEvalLoss)),
-        ("diverged", r => B(r.Diverged)),
-        ("diverged_step", r => I(r.DivergedStep)),
-        ("steps_done", r => I(r.StepsDone)),
-        ("max_attn_logit", r => F(r.MaxAttnLogit)),
-        ("max_attn_logit_block0", r => F(r.MaxAttnLogitBlock0)),
-        ("final_output_logit_mean", r => F(r.FinalOutputLogitMean)),
-        ("final_log_z", r => F(r.FinalLogZ)),
-        ("final_logit_std", r => F(r.FinalLogitStd)),
-        ("initial_head_mu_norm", r => F(r.InitialHeadMuNorm)),
-        ("head_mu_norm", r => F(r.FinalHeadMuNorm)),
-        ("embed_mu_norm", r => F(r.FinalEmbedMuNorm)),
-        ("hidden_mean_norm", r => F(r.FinalHiddenMeanNorm)),
-        ("final_ln_gain_rms", r => F(r.FinalLnGainRms)),
-        ("wall_s", r => F(r.WallSeconds)),
-        ("ms_per_step", r => F(r.MsPerStep)),
-        ("config", r => JsonSerializer.Serialize(r.Config, TrainConfig.JsonOptions)),
+        ("experiment", c => c.Experiment),
+        ("variant", c => c.Variant),
+        ("width", c => I(c.Model.Width)),
+        ("depth", c => I(c.Model.Depth)),
+        ("heads", c => I(c.Model.Heads)),
+        ("head_dim", c => I(c.Model.HeadDim)),
+        ("seq_len", c => I(c.Model.SeqLen)),
+        ("batch_size", c => I(c.BatchSize)),
+        ("vocab", c => c.Vocab),
+        ("lr", c => F(c.Lr)),
+        ("min_lr", c => F(c.MinLr)),
+        ("warmup_steps", c => I(c.WarmupSteps)),
+        ("steps", c => I(c.Steps)),
+        ("optimizer", c => W(c.Optimizer)),
+        ("qk_layernorm", c => B(c.Model.QkLayerNorm)),
+        ("z_loss", c => F(c.ZLoss)),
+        ("weight_decay", c => F(c.WeightDecay)),
+        ("wd_mode", c => W(c.WdMode)),
+        ("mu_param", c => W(c.Model.MuParam)),
+        ("eps", c => F(c.Eps)),
+        ("mu_centering", c => B(c.MuCentering)),
+        ("mu_loss", c => F(c.MuLoss)),
+        ("logit_softcap", c => F(c.Model.LogitSoftcap)),
+        ("tie_head", c => B(c.Model.TieHead)),
+        ("final_ln_gain", c => W(c.Model.FinalLnGain)),
+        ("precision", c => W(c.Model.Precision)),
+        ("gelu", c => W(c.Model.Gelu)),
+        ("matmul", c => W(c.Model.Matmul)),
+        ("seed", c => I(c.Seed)),
     };
 
-    public static IReadOnlyList<string> ColumnNames { get; } = Columns.Select(c => c.Name).ToArray();
+    const string ConfigJson = "config";
+
+    /// <summary>run_id, the config's plain columns, every <see cref="RunSummary"/> value by its name, then the config as JSON.</summary>
+    public static IReadOnlyList<string> ColumnNames { get; } =
+        ConfigColumns.Select(c => c.Name).Prepend("run_id").Concat(RunSummary.Names).Append(ConfigJson).ToArray();
+
+    static IEnumerable<string> Row(RunResult r) =>
+        ConfigColumns.Select(c => c.Value(r.Config)).Prepend(r.RunId)
+            .Concat(RunSummary.Names.Select(n => RunSummary.IsFlag(n) ? B(r[n] == 1) : F(r[n])))
+            .Append(JsonSerializer.Serialize(r.Config, TrainConfig.JsonOptions));
+
+    /// <summary>Summary columns of files written before the summary took the curve's names, read under the new name.</summary>
+    static readonly Dictionary<string, string> EarlierNames = new()
+    {
+        ["initial_loss"] = RunSummary.Initial(RunSummary.EvalLoss),
+        ["final_train_loss"] = RunSummary.Final(RunSummary.Loss),
+        ["final_eval_loss"] = RunSummary.Final(RunSummary.EvalLoss),
+        ["max_attn_logit"] = RunSummary.Max(Model.AttentionProbe.MaxLogit),
+        ["max_attn_logit_block0"] = RunSummary.Max(Model.AttentionProbe.BlockMaxLogit(0)),
+        ["final_output_logit_mean"] = RunSummary.Final(Losses.LossTerms.OutputLogitMeanName),
+        ["final_log_z"] = RunSummary.Final(Losses.LossTerms.LogZName),
+        ["final_logit_std"] = RunSummary.Final(Losses.LossTerms.LogitStdName),
+        ["initial_head_mu_norm"] = RunSummary.Initial(Probes.OutputStatistics.HeadMuNorm),
+        ["head_mu_norm"] = RunSummary.Final(Probes.OutputStatistics.HeadMuNorm),
+        ["embed_mu_norm"] = RunSummary.Final(Probes.OutputStatistics.EmbedMuNorm),
+        ["hidden_mean_norm"] = RunSummary.Final(Probes.OutputStatistics.HiddenMeanNorm),
+        ["final_ln_gain_rms"] = RunSummary.Final(Probes.OutputStatistics.FinalLnGainRms),
+    };
 
     /// <summary>Adds the run, or replaces the row with the same run_id.</summary>
     public static void Upsert(string path, RunResult result)
@@ -83,7 +89,7 @@ public static class RunsTable
         int at = runs.FindIndex(r => r.RunId == result.RunId);
         if (at >= 0) runs[at] = result; else runs.Add(result);
         var text = new StringBuilder(Csv.Line(ColumnNames)).Append('\n');
-        foreach (var run in runs) text.Append(Csv.Line(Columns.Select(c => c.Value(run)))).Append('\n');
+        foreach (var run in runs) text.Append(Csv.Line(Row(run))).Append('\n');
         AtomicFile.WriteAllText(path, text.ToString());
     }
 
@@ -114,36 +120,18 @@ public static class RunsTable
 
     static RunResult Parse(List<string> row, Dictionary<string, int> index)
     {
-        string Get(string name) => row[index[name]];
-        double D(string name) => index.ContainsKey(name) ? Csv.ParseDouble(Get(name)) : double.NaN;
-        int Int(string name) => int.Parse(Get(name), CultureInfo.InvariantCulture);
-        var config = JsonSerializer.Deserialize<TrainConfig>(Get("config"), TrainConfig.JsonOptions)
+        var config = JsonSerializer.Deserialize<TrainConfig>(row[index[ConfigJson]], TrainConfig.JsonOptions)
             ?? throw new FormatException("empty config");
-        var diverged = Get("diverged") switch { "true" => true, "false" => false, var other => throw new FormatException($"diverged is '{other}'") };
-        return new RunResult
+        var values = new Dictionary<string, double>();
+        foreach (var (column, i) in index)
         {
-            RunId = Get("run_id"),
-            Config = config,
-            Params = long.Parse(Get("params"), CultureInfo.InvariantCulture),
-            InitialLoss = D("initial_loss"),
-            FinalTrainLoss = D("final_train_loss"),
-            FinalEvalLoss = D("final_eval_loss"),
-            Diverged = diverged,
-            DivergedStep = Int("diverged_step"),
-            StepsDone = Int("steps_done"),
-            MaxAttnLogit = D("max_attn_logit"),
-            MaxAttnLogitBlock0 = D("max_attn_logit_block0"),
-            FinalOutputLogitMean = D("final_output_logit_mean"),
-            FinalLogZ = D("final_log_z"),
-            FinalLogitStd = D("final_logit_std"),
-            InitialHeadMuNorm = D("initial_head_mu_norm"),
-            FinalHeadMuNorm = D("head_mu_norm"),
-            FinalEmbedMuNorm = D("embed_mu_norm"),
-            FinalHiddenMeanNorm = D("hidden_mean_norm"),
-            FinalLnGainRms = D("final_ln_gain_rms"),
-            WallSeconds = D("wall_s"),
-            MsPerStep = D("ms_per_step"),
-        };
+            var name = EarlierNames.GetValueOrDefault(column, column);
+            if (!RunSummary.Names.Contains(name)) continue;
+            values[name] = RunSummary.IsFlag(name)
+                ? row[i] switch { "true" => 1, "false" => 0, var other => throw new FormatException($"{column} is '{other}', not true or false") }
+                : Csv.ParseDouble(row[i]);
+        }
+        return new RunResult { RunId = row[index["run_id"]], Config = config, Values = values };
     }
 }
 

@@ -57,6 +57,15 @@ public static class ConfigValidation
         Require(c.ProbeEvery >= 1, "--probe-every", c.ProbeEvery, "must be at least 1");
         Require(c.EvalEvery >= 0, "--eval-every", c.EvalEvery, "must be 0 (start and end only) or a positive step count");
         Require(c.EvalBatches >= 1, "--eval-batches", c.EvalBatches, "must be at least 1");
+        if (errors.Count == 0 && MemoryEstimate.Of(c, Data.Vocabularies.KnownSize(c.Vocab)) is var memory && memory.Total > MemoryEstimate.Available)
+        {
+            // Name the flag behind the largest part, so the message says what to shrink.
+            var (flag, value) = memory.Logits >= Math.Max(memory.Parameters, memory.Activations) ? ("--vocab", c.Vocab)
+                : memory.Parameters >= memory.Activations ? ("--width", Format(m.Width))
+                : ("--batch-size", Format(c.BatchSize));
+            errors.Add(new ConfigError(flag, value, $"this run needs {memory}, more than the {MemoryEstimate.Gb(MemoryEstimate.Available)} " +
+                "this machine has: shrink --width, --depth, --batch-size, --seq-len or the vocabulary"));
+        }
         if (c.Data is not null)
         {
             if (!File.Exists(c.Data)) errors.Add(new ConfigError("--data", c.Data, "file does not exist; give a .txt, .jsonl or .gz text file"));

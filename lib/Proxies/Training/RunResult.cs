@@ -1,35 +1,43 @@
 namespace Proxies.Training;
 
-/// <summary>The summary of one finished run: one row of runs.csv.</summary>
+/// <summary>
+/// One finished run: its config and its named summary values (<see cref="RunSummary"/>), one row of runs.csv. The
+/// typed properties are views of those values, for code and notebooks.
+/// </summary>
 public sealed record RunResult
 {
     public required string RunId { get; init; }
     public required TrainConfig Config { get; init; }
-    public required long Params { get; init; }
+    public required IReadOnlyDictionary<string, double> Values { get; init; }
+
+    /// <summary>A summary value by name; NaN when this run did not record it.</summary>
+    public double this[string name] => Values.TryGetValue(name, out var v) ? v : double.NaN;
+
+    /// <summary>Non-embedding parameters.</summary>
+    public long Params => (long)this[RunSummary.Params];
     /// <summary>ℓ0: held-out loss of the model at initialisation (step 0), the LR-sensitivity clip.</summary>
-    public required double InitialLoss { get; init; }
-    public required double FinalTrainLoss { get; init; }
-    public required double FinalEvalLoss { get; init; }
+    public double InitialLoss => this[RunSummary.Initial(RunSummary.EvalLoss)];
+    public double FinalTrainLoss => this[RunSummary.Final(RunSummary.Loss)];
+    public double FinalEvalLoss => this[RunSummary.Final(RunSummary.EvalLoss)];
     /// <summary>NaN/inf in loss, gradients or logits, or a final held-out loss above ℓ0.</summary>
-    public required bool Diverged { get; init; }
-    /// <summary>The step at which a non-finite value appeared (-1 if none).</summary>
-    public required int DivergedStep { get; init; }
-    public required int StepsDone { get; init; }
+    public bool Diverged => this[RunSummary.Diverged] == 1;
+    public int DivergedStep => (int)this[RunSummary.DivergedStep];
+    public int StepsDone => (int)this[RunSummary.StepsDone];
     /// <summary>Largest pre-softmax attention logit over training, all blocks.</summary>
-    public required double MaxAttnLogit { get; init; }
+    public double MaxAttnLogit => this[RunSummary.Max(Model.AttentionProbe.MaxLogit)];
     /// <summary>Same, block 0 only (the paper's Fig 2 and Fig 9 use block 0).</summary>
-    public required double MaxAttnLogitBlock0 { get; init; }
-    public required double FinalOutputLogitMean { get; init; }
-    public required double FinalLogZ { get; init; }
+    public double MaxAttnLogitBlock0 => this[RunSummary.Max(Model.AttentionProbe.BlockMaxLogit(0))];
+    public double FinalOutputLogitMean => this[RunSummary.Final(Losses.LossTerms.OutputLogitMeanName)];
+    public double FinalLogZ => this[RunSummary.Final(Losses.LossTerms.LogZName)];
     /// <summary>Per-token standard deviation of the logits over the vocabulary (a uniform shift leaves it unchanged).</summary>
-    public double FinalLogitStd { get; init; } = double.NaN;
-    /// <summary>‖μ‖ of the head's mean row at initialisation and at the end (science.md §1.5).</summary>
-    public double InitialHeadMuNorm { get; init; } = double.NaN;
-    public double FinalHeadMuNorm { get; init; } = double.NaN;
-    public double FinalEmbedMuNorm { get; init; } = double.NaN;
+    public double FinalLogitStd => this[RunSummary.Final(Losses.LossTerms.LogitStdName)];
+    /// <summary>‖μ‖ of the head's mean row at initialisation and at the end (docs/science/output-logit-divergence.md).</summary>
+    public double InitialHeadMuNorm => this[RunSummary.Initial(Probes.OutputStatistics.HeadMuNorm)];
+    public double FinalHeadMuNorm => this[RunSummary.Final(Probes.OutputStatistics.HeadMuNorm)];
+    public double FinalEmbedMuNorm => this[RunSummary.Final(Probes.OutputStatistics.EmbedMuNorm)];
     /// <summary>‖h̄‖, the mean final hidden state (after the final LayerNorm).</summary>
-    public double FinalHiddenMeanNorm { get; init; } = double.NaN;
-    public double FinalLnGainRms { get; init; } = double.NaN;
-    public required double WallSeconds { get; init; }
-    public required double MsPerStep { get; init; }
+    public double FinalHiddenMeanNorm => this[RunSummary.Final(Probes.OutputStatistics.HiddenMeanNorm)];
+    public double FinalLnGainRms => this[RunSummary.Final(Probes.OutputStatistics.FinalLnGainRms)];
+    public double WallSeconds => this[RunSummary.WallSeconds];
+    public double MsPerStep => this[RunSummary.MsPerStep];
 }

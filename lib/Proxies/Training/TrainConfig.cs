@@ -9,7 +9,7 @@ using Proxies.Optimization;
 namespace Proxies.Training;
 
 /// <summary>
-/// Everything that defines one training run. Defaults are the paper's optimizer (science.md §1.1) at a size that
+/// Everything that defines one training run. Defaults are the paper's optimizer (docs/science/model-and-training.md) at a size that
 /// trains in seconds on a laptop CPU. A variant is a config diff: <c>config with { ZLoss = 0 }</c>.
 /// </summary>
 public sealed record TrainConfig

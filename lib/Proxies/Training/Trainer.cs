@@ -37,14 +37,14 @@ public static class Trainer
             : new AdamW(groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode);
         var sampler = new BatchSampler(streams.Train, config.BatchSize, modelConfig.SeqLen, config.Seed);
         var schedule = config.Schedule;
-        var curve = new Curve(CurveColumns(modelConfig.Depth, groups));
-        var scalarNames = ScalarNames(modelConfig.Depth, groups);
+        var curve = new Curve();
         var parameters = groups.Select(g => (Tensor)g.Parameter).ToList();
 
-        double initialLoss = EvalLoss(model, streams, config, device);
-        double initialMuNorm = OutputStatistics.MuNorm(model.HeadWeight);
-        var last = new Dictionary<string, double>();
-        double maxLogit = double.NegativeInfinity, maxLogit0 = double.NegativeInfinity;
+        var initial = new Dictionary<string, double>
+        {
+            [RunSummary.Initial(RunSummary.EvalLoss)] = EvalLoss(model, streams, config, device),
+            [RunSummary.Initial(OutputStatistics.HeadMuNorm)] = OutputStatistics.MuNorm(model.HeadWeight),
+        };
         int divergedStep = -1, stepsDone = 0;
         var trainClock = Stopwatch.StartNew();
 
@@ -68,40 +68,27 @@ public static class Trainer
             if (config.MuCentering) OutputLogitFixes.CenterHead(model.HeadWeight);
             stepsDone = step + 1;
 
-            if (!probing)
-            {
-                // Between probes only the loss and gradient norm are read (one small transfer), so divergence is
-                // caught at the step it happens.
-                var check = stack(new[] { loss.CrossEntropy, gradNorm }).to(float64).cpu().data<double>().ToArray();
-                if (double.IsFinite(check[0]) && double.IsFinite(check[1])) continue;
-                Record(curve, new Dictionary<string, double>
-                    { ["step"] = step, ["lr"] = schedule.LearningRate(step), ["loss"] = check[0], ["grad_norm"] = check[1] });
-                last["loss"] = check[0];
-                divergedStep = step;
-                break;
-            }
+            // Between probes only the loss and gradient norm are read (one small transfer), so divergence is caught at
+            // the step it happens; on probe steps every probe's named values come in one transfer (metrics as data).
+            var scalars = new Scalars().Add(GradientClipping.GradNorm, gradNorm);
+            if (probing)
+                scalars.Add(loss.Statistics())
+                    .Add(OutputStatistics.Collect(model, attention!.FinalHiddenMean!))
+                    .Add(attention.Scalars())
+                    .Add(LayerStatistics.Collect(groups, gradRms!, updates!));
+            else
+                scalars.Add(RunSummary.Loss, loss.CrossEntropy);
+            var values = new Dictionary<string, double> { ["step"] = step, ["lr"] = schedule.LearningRate(step) };
+            foreach (var (name, value) in scalars.Read()) values[name] = value;
+            bool finite = values.Where(v => v.Key is RunSummary.Loss or GradientClipping.GradNorm or LossTerms.LogZName).All(v => double.IsFinite(v.Value));
+            if (!probing && finite) continue;
 
-            // One transfer for every scalar of the step, then named values (metrics as data).
-            var output = OutputStatistics.Collect(model, attention!.FinalHiddenMean!);
-            var scalars = cat(new[]
-            {
-                stack(new[] { loss.CrossEntropy, loss.ZLoss, gradNorm }),
-                loss.Statistics(),
-                output,
-                attention.Stacked().flatten(),
-                LayerStatistics.Collect(groups, gradRms!, updates!),
-            }).to(float64).cpu().data<double>().ToArray();
-            var values = Name(scalars, scalarNames, modelConfig.Depth);
-            values["step"] = step;
-            values["lr"] = schedule.LearningRate(step);
-            if (config.EvalEvery > 0 && step > 0 && step % config.EvalEvery == 0) values["eval_loss"] = EvalLoss(model, streams, config, device);
-            Record(curve, values);
-            last = values;
-            maxLogit = Math.Max(maxLogit, values["max_attn_logit"]);
-            maxLogit0 = Math.Max(maxLogit0, values["attn_logit_max/0"]);
-            progress?.Report(new TrainProgress(step, config.Steps, values["loss"], values["max_attn_logit"], clock.Elapsed.TotalSeconds));
-
-            if (!double.IsFinite(values["loss"]) || !double.IsFinite(values["grad_norm"]) || !double.IsFinite(values["log_z"]))
+            if (probing && config.EvalEvery > 0 && step > 0 && step % config.EvalEvery == 0)
+                values[RunSummary.EvalLoss] = EvalLoss(model, streams, config, device);
+            curve.Add(values);
+            if (probing)
+                progress?.Report(new TrainProgress(step, config.Steps, values[RunSummary.Loss], values[AttentionProbe.MaxLogit], clock.Elapsed.TotalSeconds));
+            if (!finite)
             {
                 divergedStep = step;
                 break;
@@ -110,66 +97,16 @@ public static class Trainer
         double trainSeconds = trainClock.Elapsed.TotalSeconds;
 
         double finalEval = divergedStep >= 0 ? double.NaN : EvalLoss(model, streams, config, device);
-        if (curve.Rows.Count > 0 && divergedStep < 0) curve.Rows[^1][curve.Column("eval_loss")] = finalEval;
-        double Last(string name) => last.TryGetValue(name, out var v) ? v : double.NaN;
+        if (curve.Count > 0 && divergedStep < 0) curve.SetLast(RunSummary.EvalLoss, finalEval);
         var result = new RunResult
         {
             RunId = config.RunId,
-            Config = config with { Model = modelConfig },
-            Params = modelConfig.NonEmbeddingParams,
-            InitialLoss = initialLoss,
-            FinalTrainLoss = Last("loss"),
-            FinalEvalLoss = finalEval,
-            Diverged = divergedStep >= 0 || !(finalEval <= initialLoss),
-            DivergedStep = divergedStep,
-            StepsDone = stepsDone,
-            MaxAttnLogit = maxLogit,
-            MaxAttnLogitBlock0 = maxLogit0,
-            FinalOutputLogitMean = Last("output_logit_mean"),
-            FinalLogZ = Last("log_z"),
-            FinalLogitStd = Last("logit_std"),
-            InitialHeadMuNorm = initialMuNorm,
-            FinalHeadMuNorm = Last("head_mu_norm"),
-            FinalEmbedMuNorm = Last("embed_mu_norm"),
-            FinalHiddenMeanNorm = Last("hidden_mean_norm"),
-            FinalLnGainRms = Last("final_ln_gain_rms"),
-            WallSeconds = clock.Elapsed.TotalSeconds,
-            MsPerStep = 1000 * trainSeconds / Math.Max(1, stepsDone),
+            Config = config,
+            Values = RunSummary.Of(curve, initial, finalEval, divergedStep, stepsDone, modelConfig.NonEmbeddingParams, modelConfig.Vocab,
+                clock.Elapsed.TotalSeconds, 1000 * trainSeconds / Math.Max(1, stepsDone)),
         };
         return (result, curve);
     }
-
-    static readonly string[] LossNames = { "loss", "z_loss", "grad_norm", "output_logit_mean", "log_z", "logit_std" };
-
-    static string[] AttentionNames(int block) =>
-        new[] { $"attn_logit_max/{block}", $"attn_q_norm/{block}", $"attn_k_norm/{block}", $"attn_cos/{block}" };
-
-    /// <summary>The order of the one-transfer vector: loss terms, output statistics, attention per block, layer RMS.</summary>
-    static List<string> ScalarNames(int depth, IReadOnlyList<ParameterGroup> groups) =>
-        LossNames.Concat(OutputStatistics.Names)
-            .Concat(Enumerable.Range(0, depth).SelectMany(AttentionNames))
-            .Concat(LayerStatistics.Names(groups)).ToList();
-
-    static Dictionary<string, double> Name(double[] scalars, List<string> names, int depth)
-    {
-        var values = names.Select((n, i) => (n, scalars[i])).ToDictionary(p => p.n, p => p.Item2);
-        values["max_attn_logit"] = Enumerable.Range(0, depth).Max(b => values[$"attn_logit_max/{b}"]);
-        return values;
-    }
-
-    static void Record(Curve curve, Dictionary<string, double> values)
-    {
-        var row = curve.NewRow();
-        foreach (var (name, value) in values) row[curve.Column(name)] = value;
-    }
-
-    /// <summary>step, lr, the loss terms and output-logit statistics, max attention logit (any block), then per block
-    /// (max logit, ‖q‖, ‖k‖, cosine at the max), eval_loss, then per-layer grad/param/update RMS.</summary>
-    public static IEnumerable<string> CurveColumns(int depth, IReadOnlyList<ParameterGroup> groups) =>
-        new[] { "step", "lr" }.Concat(LossNames).Concat(OutputStatistics.Names).Append("max_attn_logit")
-            .Concat(Enumerable.Range(0, depth).SelectMany(AttentionNames))
-            .Append("eval_loss")
-            .Concat(LayerStatistics.Names(groups));
 
     /// <summary>Mean cross-entropy over the fixed held-out batches.</summary>
     public static double EvalLoss(Transformer model, TokenStreams streams, TrainConfig config, Device device)

@@ -17,6 +17,10 @@ public class FlopsTests : TorchTest
         Assert.Equal(1_409_286_144d, StepGemms.FlopsPerStep(D64, 32));
         Assert.Equal(1_409_286_144d + 201_326_592d, Flops.PerStep(D64, 32));
         Assert.Equal(9, StepGemms.Shapes(D64).Count());                 // four per block and the head
+        // MLP ratio 2: weights 6·((4 + 4)·2·64² + 256·64)·2048 = 6·81,920·2048 = 1,006,632,960; the weight part agrees
+        // with the step's own GEMM shapes.
+        Assert.Equal(1_006_632_960d + 201_326_592d, Flops.PerStep(D64 with { MlpRatio = 2 }, 32));
+        Assert.Equal(1_006_632_960d, StepGemms.FlopsPerStep(D64 with { MlpRatio = 2 }, 32));
     }
 
     [Fact]

@@ -38,6 +38,10 @@ public class BadInputTests
         { "--qk-layernorm maybe", "--qk-layernorm" },
         { "--mu-param huge", "--mu-param" },
         { "--clip 0", "--clip" },
+        // Too big for this machine's memory: refused with the estimate, not crashed on or trained into swap.
+        { "--batch-size 100000000", "--batch-size" },
+        { "--width 8192 --depth 64 --heads 64", "--width" },
+        { "--vocab words:1000000 --width 4096 --seq-len 4096 --batch-size 512", "--vocab" },
         { "--probe-every 0", "--probe-every" },
         { "--eval-every -5", "--eval-every" },
         { "--threads 0", "--threads" },

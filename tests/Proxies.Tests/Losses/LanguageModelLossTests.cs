@@ -20,12 +20,14 @@ public class LanguageModelLossTests : TorchTest
         Assert.Equal(ce, terms.CrossEntropy.item<float>(), 5);
         Assert.Equal(z, terms.ZLoss.item<float>(), 4);
         Assert.Equal(ce + 1e-4 * z, terms.Total.item<float>(), 5);
-        var stats = terms.Statistics().data<float>().ToArray();
-        Assert.Equal(y.SelectMany(r => r).Average(), stats[0], 5);
-        Assert.Equal((logZ[0] + logZ[1]) / 2, stats[1], 5);
+        var stats = terms.Statistics().Read();
+        Assert.Equal(new[] { "loss", "z_loss", "output_logit_mean", "log_z", "logit_std" }, stats.Keys);
+        Assert.Equal(ce, stats["loss"], 5);
+        Assert.Equal(y.SelectMany(r => r).Average(), stats["output_logit_mean"], 5);
+        Assert.Equal((logZ[0] + logZ[1]) / 2, stats["log_z"], 5);
         // per-token std over the vocabulary (unbiased, as torch.std), averaged over tokens
         double Std(double[] r) => Math.Sqrt(r.Sum(v => (v - r.Average()) * (v - r.Average())) / (r.Length - 1));
-        Assert.Equal((Std(y[0]) + Std(y[1])) / 2, stats[2], 5);
+        Assert.Equal((Std(y[0]) + Std(y[1])) / 2, stats["logit_std"], 5);
     }
 
     [Fact]

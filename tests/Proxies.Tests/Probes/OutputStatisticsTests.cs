@@ -12,7 +12,7 @@ public class OutputStatisticsTests : TorchTest
         manual_seed(4);
         using var model = new Transformer(new ModelConfig { Width = 8, Depth = 1, Heads = 1, Vocab = 5 });
         var hidden = tensor(new float[] { 1, -2, 0.5f, 3, 0, 1, -1, 2 });
-        var values = OutputStatistics.Collect(model, hidden).data<float>().ToArray();
+        var values = OutputStatistics.Collect(model, hidden).Read();
 
         double[] Mean(Tensor m) // mean row, in float64
         {
@@ -22,10 +22,10 @@ public class OutputStatisticsTests : TorchTest
         double Norm(double[] v) => Math.Sqrt(v.Sum(x => x * x));
         var mu = Mean(model.HeadWeight);
         var h = hidden.data<float>().Select(x => (double)x).ToArray();
-        Assert.Equal(Norm(mu), values[0], 5);                                          // ‖μ‖ of the head
-        Assert.Equal(Norm(Mean(model.Embedding)), values[1], 5);                       // ‖μ‖ of the embedding
-        Assert.Equal(Norm(h), values[2], 5);                                           // ‖h̄‖
-        Assert.Equal(mu.Zip(h, (a, b) => a * b).Sum() / (Norm(mu) * Norm(h)), values[3], 5);   // cos(μ, h̄)
-        Assert.Equal(1.0, values[4], 6);                                               // a fresh gain is all ones
+        Assert.Equal(Norm(mu), values["head_mu_norm"], 5);
+        Assert.Equal(Norm(Mean(model.Embedding)), values["embed_mu_norm"], 5);
+        Assert.Equal(Norm(h), values["hidden_mean_norm"], 5);                                        // ‖h̄‖
+        Assert.Equal(mu.Zip(h, (a, b) => a * b).Sum() / (Norm(mu) * Norm(h)), values["cos_mu_hidden"], 5);   // cos(μ, h̄)
+        Assert.Equal(1.0, values["final_ln_gain_rms"], 6);                                           // a fresh gain is all ones
     }
 }

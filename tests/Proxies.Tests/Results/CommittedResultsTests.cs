@@ -25,6 +25,23 @@ public class CommittedResultsTests : TorchTest
     }
 
     [Fact]
+    public void EveryCommittedRunsStoredConfigHashesToItsRunId()
+    {
+        var runs = RunsFiles().SelectMany(RunsTable.Read).ToList();
+        Assert.NotEmpty(runs);
+        Assert.All(runs, r => Assert.Equal(r.RunId, r.Config.RunId));
+    }
+
+    [Fact]
+    public void EveryCommittedSweepRecordsHowItEnded()
+    {
+        var manifests = Directory.GetFiles(Path.Combine(Repository.Root(), "results", "quick"), "manifest.json", SearchOption.AllDirectories);
+        Assert.NotEmpty(manifests);
+        foreach (var path in manifests)
+            Assert.All(Manifest.Read(path)!["sweeps"]!.AsArray(), s => Assert.NotEqual("running", (string?)s!["outcome"]));
+    }
+
+    [Fact]
     public void TheSmallestCommittedRunRetrainsToItsRecordedLosses()
     {
         var run = RunsFiles().SelectMany(RunsTable.Read).Where(r => !r.Diverged)
