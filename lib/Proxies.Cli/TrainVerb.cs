@@ -10,85 +10,37 @@ namespace Proxies.Cli;
 /// <summary>`train`: one run of the paper's model with any of its switches; writes runs.csv and a curve.</summary>
 public static class TrainVerb
 {
-    public const string Help = """
-        train: train one model and record its probes.
-          --width N (64)  --depth N (2)  --heads N (2)  --head-dim N (width/heads)  --seq-len N (64)
-          --batch-size N (32)  --steps N (300)  --lr X (1e-2)  --warmup-steps N (10% of steps)  --min-lr X (1e-5)
-          --qk-layernorm on|off (on)  --z-loss X (1e-4)  --weight-decay X (1e-4)  --wd-mode independent|coupled
-          --eps X (1e-8)  --beta1 X (0.9)  --beta2 X (0.95)  --clip X (1)
-          --mu-param off|simple|intermediate|full  --mu-base-width N (256)  --mu-head scaled|base
-          --optimizer adamw|sgd  --mu-centering on|off  --mu-loss X (0)  --logit-softcap C (0: off)
-          --tie-head on|off  --final-ln-gain learned|fixed  --precision fp32|bf16 (bf16: head and logits rounded)
-          --gelu tanh|exact (tanh; exact is faster on CPUs)  --matmul fp32|bf16 (bf16: bf16 autocast of every linear layer)
-          --seed N (0)  --data FILE (data/brown.txt.gz)  --vocab bytes|words:N|bpe:N|FILE (bytes)  --probe-every N (1)  --eval-every N (0: start and end)
-          --device auto|cpu|cuda  --threads N  --out DIR (runs/train)
-        Writes DIR/runs.csv (one row per run) and DIR/curves/<run_id>.csv (per-step probes).
-        """;
+    /// <summary>Made from the switch declarations: each flag, its values, its default and what it does.</summary>
+    public static string Help => "train: train one model and record its probes.\n" +
+        string.Concat(ConfigSwitches.All.Select(s => $"  {s.Flag} {s.Hint} ({Default(s)}): {s.Help}\n")) +
+        "  --device auto|cpu|cuda (auto)  --threads N (one per core)  --out DIR (runs/train)\n" +
+        "Writes DIR/runs.csv (one row per run) and DIR/curves/<run_id>.csv (per-step probes).";
+
+    static string Default(ConfigSwitch s) => s.Show(new TrainConfig()) is { Length: > 0 } v ? v : s.Flag == "--data" ? "data/brown.txt.gz" : "none";
 
     static readonly HashSet<string> Switches = new();
 
-    /// <summary>--matmul fp32|bf16, shared by the verbs that train.</summary>
+    /// <summary>--matmul fp32|bf16, shared by the verbs that train (its one declaration is the config switch).</summary>
     public static MatmulPrecision ReadMatmul(CommandLine cl, MatmulPrecision fallback) =>
-        cl.Choice("--matmul", fallback, MatmulPrecisions.Choices);
+        cl.String("--matmul") is { } word ? Apply(ConfigSwitches.Find("--matmul"), new TrainConfig(), word).Model.Matmul : fallback;
 
-    /// <summary>The model and optimizer flags shared by every verb that builds a config.</summary>
+    /// <summary>Every config switch given on the command line, applied to <paramref name="defaults"/> in declaration order.</summary>
     public static TrainConfig ReadConfig(CommandLine cl, TrainConfig defaults)
     {
-        var m = defaults.Model;
-        int width = cl.Int("--width", m.Width);
-        int heads = cl.Int("--heads", m.Heads);
-        if (cl.Has("--head-dim"))
-        {
-            int headDim = cl.Int("--head-dim", 0);
-            if (headDim < 1) throw new UsageException($"--head-dim {headDim}: must be at least 1");
-            if (cl.Has("--heads") && heads * headDim != width)
-                throw new UsageException($"--head-dim {headDim}: --heads {heads} × --head-dim {headDim} must equal --width {width}");
-            if (width % headDim != 0) throw new UsageException($"--head-dim {headDim}: must divide --width {width}");
-            heads = width / headDim;
-        }
-        int steps = cl.Int("--steps", defaults.Steps);
-        var model = m with
-        {
-            Width = width,
-            Depth = cl.Int("--depth", m.Depth),
-            Heads = heads,
-            SeqLen = cl.Int("--seq-len", m.SeqLen),
-            QkLayerNorm = cl.OnOff("--qk-layernorm", m.QkLayerNorm),
-            MuParam = cl.Choice("--mu-param", m.MuParam, ("off", MuParam.Off), ("simple", MuParam.Simple),
-                ("intermediate", MuParam.Intermediate), ("full", MuParam.Full)),
-            MuParamBaseWidth = cl.Int("--mu-base-width", m.MuParamBaseWidth),
-            MuParamScaleHead = cl.Choice("--mu-head", m.MuParamScaleHead, ("scaled", true), ("base", false)),
-            TieHead = cl.OnOff("--tie-head", m.TieHead),
-            FinalLnGain = cl.Choice("--final-ln-gain", m.FinalLnGain, ("learned", FinalLnGain.Learned), ("fixed", FinalLnGain.Fixed)),
-            LogitSoftcap = cl.Double("--logit-softcap", m.LogitSoftcap),
-            Precision = cl.Choice("--precision", m.Precision, ("fp32", Precision.Fp32), ("bf16", Precision.Bf16)),
-            Gelu = cl.Choice("--gelu", m.Gelu, ("tanh", GeluKind.Tanh), ("exact", GeluKind.Exact)),
-            Matmul = ReadMatmul(cl, m.Matmul),
-        };
-        return defaults with
-        {
-            Model = model,
-            BatchSize = cl.Int("--batch-size", defaults.BatchSize),
-            Steps = steps,
-            WarmupSteps = cl.Int("--warmup-steps", cl.Has("--steps") ? steps / 10 : defaults.WarmupSteps),
-            Lr = cl.Double("--lr", defaults.Lr),
-            MinLr = cl.Double("--min-lr", defaults.MinLr),
-            ZLoss = cl.Double("--z-loss", defaults.ZLoss),
-            Optimizer = cl.Choice("--optimizer", defaults.Optimizer, ("adamw", OptimizerKind.AdamW), ("sgd", OptimizerKind.Sgd)),
-            MuCentering = cl.OnOff("--mu-centering", defaults.MuCentering),
-            MuLoss = cl.Double("--mu-loss", defaults.MuLoss),
-            WeightDecay = cl.Double("--weight-decay", defaults.WeightDecay),
-            WdMode = cl.Choice("--wd-mode", defaults.WdMode, ("independent", WeightDecayMode.Independent), ("coupled", WeightDecayMode.Coupled)),
-            Eps = cl.Double("--eps", defaults.Eps),
-            Beta1 = cl.Double("--beta1", defaults.Beta1),
-            Beta2 = cl.Double("--beta2", defaults.Beta2),
-            ClipNorm = cl.Double("--clip", defaults.ClipNorm),
-            Seed = cl.Int("--seed", defaults.Seed),
-            Data = cl.String("--data") ?? defaults.Data,
-            Vocab = cl.String("--vocab") ?? defaults.Vocab,
-            ProbeEvery = cl.Int("--probe-every", defaults.ProbeEvery),
-            EvalEvery = cl.Int("--eval-every", defaults.EvalEvery),
-        };
+        var config = defaults;
+        foreach (var s in ConfigSwitches.All)
+            if (cl.String(s.Flag) is { } word) config = Apply(s, config, word);
+        if (cl.String("--heads") is { } heads && cl.String("--head-dim") is { } headDim && config.Model.Heads.ToString(CultureInfo.InvariantCulture) != heads)
+            throw new UsageException($"--head-dim {headDim}: --heads {heads} × --head-dim {headDim} must equal --width {config.Model.Width}");
+        // The warm-up follows a changed step count (10%) unless it is given too.
+        if (cl.Has("--steps") && !cl.Has("--warmup-steps")) config = config with { WarmupSteps = config.Steps / 10 };
+        return config;
+    }
+
+    static TrainConfig Apply(ConfigSwitch s, TrainConfig config, string word)
+    {
+        try { return s.Set(config, word); }
+        catch (FormatException e) { throw new UsageException($"{s.Flag} {word}: {e.Message}"); }
     }
 
     /// <summary>--device and --threads, checked before libtorch starts.</summary>

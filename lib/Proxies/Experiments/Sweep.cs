@@ -14,6 +14,7 @@ public static class Sweep
         Shard? shard = null, int workers = 1, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)
     {
         var slice = Plan(experiment, profile, shard ?? Shard.All);
+        foreach (var config in slice) if (ConfigValidation.Fits(config) is { } tooBig) throw new InvalidConfigException([tooBig]);
         var store = new ResultsStore(resultsRoot, experiment.Name);
         OutputFolder.EnsureWritable(store.Folder);
         var recorded = store.Runs();   // read once: both the precision check and the resume need it
@@ -59,7 +60,7 @@ public static class Sweep
     public static IReadOnlyList<TrainConfig> Plan(Experiment experiment, Profile profile, Shard shard)
     {
         var grid = experiment.Runs(profile).DistinctBy(c => c.RunId).ToList();
-        foreach (var config in grid) ConfigValidation.Ensure(config);
+        foreach (var config in grid) ConfigValidation.EnsureRules(config);
         return shard.Select(grid).ToList();
     }
 }

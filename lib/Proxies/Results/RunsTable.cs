@@ -14,43 +14,12 @@ namespace Proxies.Results;
 public static class RunsTable
 {
     static string F(double x) => Csv.Format(x);
-    static string I(long x) => x.ToString(CultureInfo.InvariantCulture);
     static string B(bool x) => x ? "true" : "false";
-    static string W<T>(T x) where T : Enum => x.ToString().ToLowerInvariant();
 
-    /// <summary>The config's plain columns, for analysis in any tool (the full config is the last column).</summary>
+    /// <summary>The config's plain columns, one per switch, for analysis in any tool (the full config is the last column).</summary>
     static readonly (string Name, Func<TrainConfig, string> Value)[] ConfigColumns =
-    {
-        ("experiment", c => c.Experiment),
-        ("variant", c => c.Variant),
-        ("width", c => I(c.Model.Width)),
-        ("depth", c => I(c.Model.Depth)),
-        ("heads", c => I(c.Model.Heads)),
-        ("head_dim", c => I(c.Model.HeadDim)),
-        ("seq_len", c => I(c.Model.SeqLen)),
-        ("batch_size", c => I(c.BatchSize)),
-        ("vocab", c => c.Vocab),
-        ("lr", c => F(c.Lr)),
-        ("min_lr", c => F(c.MinLr)),
-        ("warmup_steps", c => I(c.WarmupSteps)),
-        ("steps", c => I(c.Steps)),
-        ("optimizer", c => W(c.Optimizer)),
-        ("qk_layernorm", c => B(c.Model.QkLayerNorm)),
-        ("z_loss", c => F(c.ZLoss)),
-        ("weight_decay", c => F(c.WeightDecay)),
-        ("wd_mode", c => W(c.WdMode)),
-        ("mu_param", c => W(c.Model.MuParam)),
-        ("eps", c => F(c.Eps)),
-        ("mu_centering", c => B(c.MuCentering)),
-        ("mu_loss", c => F(c.MuLoss)),
-        ("logit_softcap", c => F(c.Model.LogitSoftcap)),
-        ("tie_head", c => B(c.Model.TieHead)),
-        ("final_ln_gain", c => W(c.Model.FinalLnGain)),
-        ("precision", c => W(c.Model.Precision)),
-        ("gelu", c => W(c.Model.Gelu)),
-        ("matmul", c => W(c.Model.Matmul)),
-        ("seed", c => I(c.Seed)),
-    };
+        new (string, Func<TrainConfig, string>)[] { ("experiment", c => c.Experiment), ("variant", c => c.Variant) }
+            .Concat(ConfigSwitches.All.Select(s => (s.Column, s.Show))).ToArray();
 
     const string ConfigJson = "config";
 

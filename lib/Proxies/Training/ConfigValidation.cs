@@ -16,72 +16,41 @@ public sealed class InvalidConfigException(IReadOnlyList<ConfigError> errors)
     public IReadOnlyList<ConfigError> Errors { get; } = errors;
 }
 
-/// <summary>Checks a <see cref="TrainConfig"/> before a run starts. Messages name the CLI flag, the value and what is allowed.</summary>
+/// <summary>Checks a <see cref="TrainConfig"/> before a run starts: every switch's own rule (<see cref="ConfigSwitches"/>), then
+/// whether the run fits in this machine's memory. Messages name the CLI flag, the value and what is allowed.</summary>
 public static class ConfigValidation
 {
-    public static IReadOnlyList<ConfigError> Check(TrainConfig c)
+    /// <summary>Every switch's own rule: what a config must be to run anywhere.</summary>
+    public static IReadOnlyList<ConfigError> Check(TrainConfig c) =>
+        ConfigSwitches.All.Select(s => s.Check(c) is { } allowed ? new ConfigError(s.Flag, s.Show(c), allowed) : null).OfType<ConfigError>().ToList();
+
+    /// <summary>Null when the run fits in this machine's memory (<see cref="MemoryEstimate"/>), else the refusal, naming the
+    /// flag behind the largest part so that the message says what to shrink.</summary>
+    public static ConfigError? Fits(TrainConfig c)
     {
-        var errors = new List<ConfigError>();
-        void Require(bool ok, string flag, object value, string allowed)
-        {
-            if (!ok) errors.Add(new ConfigError(flag, Format(value), allowed));
-        }
-        var m = c.Model;
-        Require(m.Width >= 2 && m.Width <= 65536, "--width", m.Width, "must be an integer from 2 to 65536");
-        Require(m.Depth >= 1 && m.Depth <= 1024, "--depth", m.Depth, "must be an integer from 1 to 1024");
-        Require(m.Heads >= 1, "--heads", m.Heads, "must be at least 1");
-        if (m.Heads >= 1 && m.Width >= 2)
-        {
-            Require(m.Width % m.Heads == 0, "--heads", m.Heads, $"must divide --width {m.Width} (width = heads × head dim)");
-            Require(m.Width % m.Heads != 0 || m.HeadDim % 2 == 0, "--head-dim", m.HeadDim, "must be even (RoPE rotates channel pairs)");
-        }
-        Require(m.SeqLen >= 2 && m.SeqLen <= 1 << 16, "--seq-len", m.SeqLen, "must be an integer from 2 to 65536");
-        if (Data.Vocabularies.Check(c.Vocab) is { } vocabProblem) errors.Add(new ConfigError("--vocab", c.Vocab, vocabProblem));
-        Require(m.MuParamBaseWidth >= 1, "--mu-base-width", m.MuParamBaseWidth, "must be at least 1");
-        Require(c.BatchSize >= 1, "--batch-size", c.BatchSize, "must be at least 1");
-        Require(c.Steps >= 1, "--steps", c.Steps, "must be at least 1");
-        Require(c.WarmupSteps >= 0 && c.WarmupSteps <= c.Steps, "--warmup-steps", c.WarmupSteps, $"must be from 0 to --steps ({c.Steps})");
-        Require(Positive(c.Lr), "--lr", c.Lr, "must be a positive finite number, e.g. 1e-2");
-        Require(double.IsFinite(c.MinLr) && c.MinLr >= 0 && c.MinLr <= c.Lr, "--min-lr", c.MinLr, $"must be from 0 to --lr ({Format(c.Lr)})");
-        Require(Positive(c.Eps) && c.Eps <= 1, "--eps", c.Eps, "must be a positive finite number at most 1 (the paper uses 1e-15 to 1e-6)");
-        Require(double.IsFinite(c.Beta1) && c.Beta1 >= 0 && c.Beta1 < 1, "--beta1", c.Beta1, "must be in [0, 1)");
-        Require(double.IsFinite(c.Beta2) && c.Beta2 >= 0 && c.Beta2 < 1, "--beta2", c.Beta2, "must be in [0, 1)");
-        Require(double.IsFinite(c.WeightDecay) && c.WeightDecay >= 0, "--weight-decay", c.WeightDecay, "must be a finite number ≥ 0");
-        Require(double.IsFinite(c.ZLoss) && c.ZLoss >= 0, "--z-loss", c.ZLoss, "must be a finite number ≥ 0 (the paper uses 1e-4)");
-        Require(Positive(c.ClipNorm), "--clip", c.ClipNorm, "must be a positive finite number (the paper clips at 1)");
-        Require(double.IsFinite(c.MuLoss) && c.MuLoss >= 0, "--mu-loss", c.MuLoss, "must be a finite number ≥ 0 (the study uses 1e-4)");
-        Require(double.IsFinite(m.LogitSoftcap) && m.LogitSoftcap >= 0, "--logit-softcap", m.LogitSoftcap, "must be 0 (off) or a positive cap such as 30");
-        Require(!(m.Precision == Precision.Bf16 && m.Matmul == MatmulPrecision.Bf16), "--precision", "bf16",
-            "has no effect with --matmul bf16, whose head and logits are already bfloat16; drop --precision bf16");
-        Require(!(c.MuCentering && m.TieHead), "--mu-centering", "on", "needs an untied head (--tie-head off): centering a tied head would shift the input embeddings too");
-        Require(c.ProbeEvery >= 1, "--probe-every", c.ProbeEvery, "must be at least 1");
-        Require(c.EvalEvery >= 0, "--eval-every", c.EvalEvery, "must be 0 (start and end only) or a positive step count");
-        Require(c.EvalBatches >= 1, "--eval-batches", c.EvalBatches, "must be at least 1");
-        if (errors.Count == 0 && MemoryEstimate.Of(c, Data.Vocabularies.KnownSize(c.Vocab)) is var memory && memory.Total > MemoryEstimate.Available)
-        {
-            // Name the flag behind the largest part, so the message says what to shrink.
-            var (flag, value) = memory.Logits >= Math.Max(memory.Parameters, memory.Activations) ? ("--vocab", c.Vocab)
-                : memory.Parameters >= memory.Activations ? ("--width", Format(m.Width))
-                : ("--batch-size", Format(c.BatchSize));
-            errors.Add(new ConfigError(flag, value, $"this run needs {memory}, more than the {MemoryEstimate.Gb(MemoryEstimate.Available)} " +
-                "this machine has: shrink --width, --depth, --batch-size, --seq-len or the vocabulary"));
-        }
-        if (c.Data is not null)
-        {
-            if (!File.Exists(c.Data)) errors.Add(new ConfigError("--data", c.Data, "file does not exist; give a .txt, .jsonl or .gz text file"));
-            else if (new FileInfo(c.Data).Length == 0) errors.Add(new ConfigError("--data", c.Data, "file is empty; give a file with text in it"));
-        }
-        return errors;
+        var memory = MemoryEstimate.Of(c, Data.Vocabularies.KnownSize(c.Vocab));
+        if (memory.Total <= MemoryEstimate.Available) return null;
+        var (flag, value) = memory.Logits >= Math.Max(memory.Parameters, memory.Activations) ? ("--vocab", c.Vocab)
+            : memory.Parameters >= memory.Activations ? ("--width", Format(c.Model.Width))
+            : ("--batch-size", Format(c.BatchSize));
+        return new ConfigError(flag, value, $"this run needs {memory}, more than the {MemoryEstimate.Gb(MemoryEstimate.Available)} " +
+            "this machine has: shrink --width, --depth, --batch-size, --seq-len or the vocabulary");
     }
 
-    /// <summary>Throws <see cref="InvalidConfigException"/> listing every error.</summary>
-    public static void Ensure(TrainConfig c)
+    /// <summary>Throws <see cref="InvalidConfigException"/> listing every broken rule (a plan, which may run elsewhere).</summary>
+    public static void EnsureRules(TrainConfig c)
     {
         var errors = Check(c);
         if (errors.Count > 0) throw new InvalidConfigException(errors);
     }
 
-    static bool Positive(double x) => double.IsFinite(x) && x > 0;
+    /// <summary>Throws <see cref="InvalidConfigException"/> unless the run can start here: its rules, then its memory.</summary>
+    public static void Ensure(TrainConfig c)
+    {
+        EnsureRules(c);
+        if (Fits(c) is { } error) throw new InvalidConfigException([error]);
+    }
+
 
     static string Format(object value) => value switch
     {

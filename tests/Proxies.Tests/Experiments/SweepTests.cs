@@ -97,7 +97,7 @@ public class SweepTests : TorchTest
         Sweep.Run(Catalog.Find("attention-logit-growth"), Profile.Smoke, root, new InProcessExecutor("cpu", 1), shard: new Shard(0, 4));
         var frame = ResultsFrame.Runs(Path.Combine(root, "attention-logit-growth"));
         Assert.Equal(2, frame.RowCount);
-        Assert.Contains("max_attn_logit", frame.ColumnKeys);
+        Assert.Contains("max:max_attn_logit", frame.ColumnKeys);
         var runId = frame.GetColumn<string>("run_id").Values.First();
         var curve = ResultsFrame.Curve(Path.Combine(root, "attention-logit-growth"), runId);
         Assert.Equal(21, curve.RowCount);   // 40 steps probed every 2, plus the last

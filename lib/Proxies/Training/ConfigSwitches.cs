@@ -1,0 +1,90 @@
+using Proxies.Model;
+using Proxies.Optimization;
+using static Proxies.Training.ConfigSwitch;
+
+namespace Proxies.Training;
+
+/// <summary>
+/// Every switch of a run, in help order, each declared once (<see cref="ConfigSwitch"/>). Defaults are
+/// <see cref="TrainConfig"/>'s. A new switch is a field of the config record plus one line here.
+/// </summary>
+public static class ConfigSwitches
+{
+    static string? AtLeast(int v, int min) => v >= min ? null : $"must be at least {min}";
+    static string? Between(int v, int min, int max) => v >= min && v <= max ? null : $"must be an integer from {min} to {max}";
+    static string? Positive(double v, string example) => v > 0 ? null : $"must be a positive finite number{example}";
+    static string? NotNegative(double v, string example) => v >= 0 ? null : $"must be a finite number ≥ 0{example}";
+    static string? Fraction(double v) => v >= 0 && v < 1 ? null : "must be in [0, 1)";
+
+    public static IReadOnlyList<ConfigSwitch> All { get; } =
+    [
+        // The model.
+        Int("--width", "width", "model width d", c => c.Model.Width, (c, v) => c with { Model = c.Model with { Width = v } },
+            (_, v) => Between(v, 2, 65536)),
+        Int("--depth", "depth", "blocks L", c => c.Model.Depth, (c, v) => c with { Model = c.Model with { Depth = v } },
+            (_, v) => Between(v, 1, 1024)),
+        Int("--heads", "heads", "attention heads (width = heads × head dim)", c => c.Model.Heads, (c, v) => c with { Model = c.Model with { Heads = v } },
+            (c, v) => v < 1 ? "must be at least 1" : c.Model.Width % v != 0 ? $"must divide --width {c.Model.Width} (width = heads × head dim)" : null),
+        Int("--head-dim", "head_dim", "head dim d_h (sets --heads to width / d_h)", c => c.Model.Heads >= 1 ? c.Model.HeadDim : 0,
+            (c, v) => v >= 1 && c.Model.Width % v == 0 ? c with { Model = c.Model with { Heads = c.Model.Width / v } }
+                : throw new FormatException($"must be at least 1 and divide --width {c.Model.Width}"),
+            (c, v) => c.Model.Heads >= 1 && c.Model.Width % c.Model.Heads == 0 && v % 2 != 0 ? "must be even (RoPE rotates channel pairs)" : null),
+        Int("--seq-len", "seq_len", "sequence length T", c => c.Model.SeqLen, (c, v) => c with { Model = c.Model with { SeqLen = v } },
+            (_, v) => Between(v, 2, 1 << 16)),
+        Int("--batch-size", "batch_size", "sequences per step B", c => c.BatchSize, (c, v) => c with { BatchSize = v }, (_, v) => AtLeast(v, 1)),
+        OnOff("--qk-layernorm", "qk_layernorm", "LayerNorm on queries and keys", c => c.Model.QkLayerNorm, (c, v) => c with { Model = c.Model with { QkLayerNorm = v } }),
+        Enum("--mu-param", "mu_param", "μParam variant", c => c.Model.MuParam, (c, v) => c with { Model = c.Model with { MuParam = v } }),
+        Int("--mu-base-width", "mu_base_width", "μParam's base width (the ladder's smallest)", c => c.Model.MuParamBaseWidth,
+            (c, v) => c with { Model = c.Model with { MuParamBaseWidth = v } }, (_, v) => AtLeast(v, 1)),
+        Choice("--mu-head", "mu_head", "μParam scales the head's LR like a linear layer, or keeps the base LR", c => c.Model.MuParamScaleHead,
+            (c, v) => c with { Model = c.Model with { MuParamScaleHead = v } }, ("scaled", true), ("base", false)),
+        OnOff("--tie-head", "tie_head", "the head shares the input embedding", c => c.Model.TieHead, (c, v) => c with { Model = c.Model with { TieHead = v } }),
+        Enum("--final-ln-gain", "final_ln_gain", "the final LayerNorm's gain: learned, or fixed at 1", c => c.Model.FinalLnGain,
+            (c, v) => c with { Model = c.Model with { FinalLnGain = v } }),
+        Number("--logit-softcap", "logit_softcap", "y ← C·tanh(y/C) on the output logits (0: off)", c => c.Model.LogitSoftcap,
+            (c, v) => c with { Model = c.Model with { LogitSoftcap = v } }, (_, v) => v >= 0 ? null : "must be 0 (off) or a positive cap such as 30"),
+        Enum("--precision", "precision", "bf16: head and logits rounded to bfloat16", c => c.Model.Precision,
+            (c, v) => c with { Model = c.Model with { Precision = v } }) with
+        {
+            Check = c => c.Model.Precision == Precision.Bf16 && c.Model.Matmul == MatmulPrecision.Bf16
+                ? "has no effect with --matmul bf16, whose head and logits are already bfloat16; drop --precision bf16" : null,
+        },
+        Enum("--gelu", "gelu", "GELU form (exact is faster on CPUs)", c => c.Model.Gelu, (c, v) => c with { Model = c.Model with { Gelu = v } }),
+        Choice("--matmul", "matmul", "bf16: bf16 autocast of every linear layer", c => c.Model.Matmul, (c, v) => c with { Model = c.Model with { Matmul = v } },
+            MatmulPrecisions.Choices),
+        // The optimizer and schedule.
+        Int("--steps", "steps", "training steps", c => c.Steps, (c, v) => c with { Steps = v }, (_, v) => AtLeast(v, 1)),
+        Int("--warmup-steps", "warmup_steps", "linear warm-up steps (10% of --steps)", c => c.WarmupSteps, (c, v) => c with { WarmupSteps = v },
+            (c, v) => v >= 0 && v <= c.Steps ? null : $"must be from 0 to --steps ({c.Steps})"),
+        Number("--lr", "lr", "peak learning rate η", c => c.Lr, (c, v) => c with { Lr = v }, (_, v) => Positive(v, ", e.g. 1e-2")),
+        Number("--min-lr", "min_lr", "the cosine's absolute floor", c => c.MinLr, (c, v) => c with { MinLr = v },
+            (c, v) => v >= 0 && v <= c.Lr ? null : $"must be from 0 to --lr ({Format(c.Lr)})"),
+        Enum("--optimizer", "optimizer", "AdamW, or plain SGD (a control)", c => c.Optimizer, (c, v) => c with { Optimizer = v }),
+        Number("--eps", "eps", "Adam's ε", c => c.Eps, (c, v) => c with { Eps = v },
+            (_, v) => v > 0 && v <= 1 ? null : "must be a positive finite number at most 1 (the paper uses 1e-15 to 1e-6)"),
+        Number("--beta1", "beta1", "Adam's β1", c => c.Beta1, (c, v) => c with { Beta1 = v }, (_, v) => Fraction(v)),
+        Number("--beta2", "beta2", "Adam's β2", c => c.Beta2, (c, v) => c with { Beta2 = v }, (_, v) => Fraction(v)),
+        Number("--weight-decay", "weight_decay", "weight decay λ", c => c.WeightDecay, (c, v) => c with { WeightDecay = v }, (_, v) => NotNegative(v, "")),
+        Enum("--wd-mode", "wd_mode", "independent: θ −= s_t·λθ; coupled: θ −= s_t·η·λθ", c => c.WdMode, (c, v) => c with { WdMode = v }),
+        Number("--clip", "clip", "global gradient-norm clip", c => c.ClipNorm, (c, v) => c with { ClipNorm = v },
+            (_, v) => Positive(v, " (the paper clips at 1)")),
+        // The loss and the output-logit fixes.
+        Number("--z-loss", "z_loss", "z-loss coefficient", c => c.ZLoss, (c, v) => c with { ZLoss = v }, (_, v) => NotNegative(v, " (the paper uses 1e-4)")),
+        OnOff("--mu-centering", "mu_centering", "subtract the mean head row after every step", c => c.MuCentering, (c, v) => c with { MuCentering = v })
+            with { Check = c => c.MuCentering && c.Model.TieHead ? "needs an untied head (--tie-head off): centering a tied head would shift the input embeddings too" : null },
+        Number("--mu-loss", "mu_loss", "μ-loss coefficient (+coef·‖μ‖²)", c => c.MuLoss, (c, v) => c with { MuLoss = v },
+            (_, v) => NotNegative(v, " (the study uses 1e-4)")),
+        // Data and measurement.
+        Int("--seed", "seed", "initialisation and batch order", c => c.Seed, (c, v) => c with { Seed = v }),
+        Text("--data", "data", "FILE", "text to train on (the shipped Brown corpus)", c => c.Data, (c, v) => c with { Data = v },
+            (_, v) => !File.Exists(v) ? "file does not exist; give a .txt, .jsonl or .gz text file"
+                : new FileInfo(v).Length == 0 ? "file is empty; give a file with text in it" : null),
+        Text("--vocab", "vocab", "bytes|words:N|bpe:N|FILE", "tokens", c => c.Vocab, (c, v) => c with { Vocab = v }, (_, v) => Data.Vocabularies.Check(v)),
+        Int("--probe-every", "probe_every", "probes every k steps", c => c.ProbeEvery, (c, v) => c with { ProbeEvery = v }, (_, v) => AtLeast(v, 1)),
+        Int("--eval-every", "eval_every", "held-out loss every k steps (0: start and end)", c => c.EvalEvery, (c, v) => c with { EvalEvery = v },
+            (_, v) => v >= 0 ? null : "must be 0 (start and end only) or a positive step count"),
+        Int("--eval-batches", "eval_batches", "held-out batches per evaluation", c => c.EvalBatches, (c, v) => c with { EvalBatches = v }, (_, v) => AtLeast(v, 1)),
+    ];
+
+    public static ConfigSwitch Find(string flag) => All.Single(s => s.Flag == flag);
+}
