@@ -38,17 +38,20 @@ public sealed class Transformer : nn.Module
 
     /// <summary>tokens (B, T) → output logits (B, T, V). When <paramref name="probe"/> is given, each block
     /// adds its attention statistics to it, and the mean final hidden state is kept (computed without gradients).</summary>
-    public Tensor Forward(Tensor tokens, AttentionProbe? probe = null)
+    public Tensor Forward(Tensor tokens, ForwardProbe? probe = null)
     {
         var x = embed.index_select(0, tokens.flatten()).view(tokens.shape[0], tokens.shape[1], Config.Width);
-        foreach (var block in blocks) x = block.Forward(x, rope, probe);
+        probe?.RecordActivation("embed", x);
+        for (int b = 0; b < blocks.Count; b++) x = blocks[b].Forward(x, rope, probe, b);
         var h = LayerNorm(x, ln_f, Config.LnEps);
         probe?.RecordFinalHidden(h);
         Tensor w = HeadWeight;
         if (Config.Precision == Precision.Bf16) w = RoundToBf16(w);
         var y = Linear(h, w, Config.Matmul).to(ScalarType.Float32);    // the loss and probes read fp32 logits
         if (Config.Precision == Precision.Bf16) y = RoundToBf16(y);
-        return Config.LogitSoftcap > 0 ? Losses.OutputLogitFixes.SoftCap(y, Config.LogitSoftcap) : y;
+        if (Config.LogitSoftcap > 0) y = Losses.OutputLogitFixes.SoftCap(y, Config.LogitSoftcap);
+        probe?.RecordActivation("logits", y);
+        return y;
     }
 
     /// <summary>What a parameter of this model is (for weight decay, μParam's LR multipliers and the per-layer probes),
@@ -124,13 +127,23 @@ public sealed class Transformer : nn.Module
             if (c.MuParam == MuParam.Full) wqkv[..c.Width].zero_();
         }
 
-        public Tensor Forward(Tensor x, Rope rope, AttentionProbe? probe)
+        /// <param name="index">the block's place in the stack, naming its activations in the probe</param>
+        public Tensor Forward(Tensor x, Rope rope, ForwardProbe? probe, int index = 0)
         {
-            x = x + Attention(LayerNorm(x, ln1, c.LnEps), rope, probe);
-            return x + Linear(Gelu.Apply(Linear(LayerNorm(x, ln2, c.LnEps), w1, c.Matmul), c.Gelu), w2, c.Matmul);
+            var attention = Attention(LayerNorm(x, ln1, c.LnEps), rope, probe);
+            x = x + attention;
+            var mlp = Linear(Gelu.Apply(Linear(LayerNorm(x, ln2, c.LnEps), w1, c.Matmul), c.Gelu), w2, c.Matmul);
+            x = x + mlp;
+            if (probe is not null)
+            {
+                probe.RecordActivation($"attn_out/{index}", attention);
+                probe.RecordActivation($"mlp_out/{index}", mlp);
+                probe.RecordActivation($"block_out/{index}", x);
+            }
+            return x;
         }
 
-        Tensor Attention(Tensor x, Rope rope, AttentionProbe? probe)
+        Tensor Attention(Tensor x, Rope rope, ForwardProbe? probe)
         {
             long b = x.shape[0], t = x.shape[1];
             // (B, T, 3d) → three (B, H, T, d_h)

@@ -24,9 +24,9 @@ public sealed record RunResult
     public int DivergedStep => (int)this[RunSummary.DivergedStep];
     public int StepsDone => (int)this[RunSummary.StepsDone];
     /// <summary>Largest pre-softmax attention logit over training, all blocks.</summary>
-    public double MaxAttnLogit => this[RunSummary.Max(Model.AttentionProbe.MaxLogit)];
+    public double MaxAttnLogit => this[RunSummary.Max(Model.ForwardProbe.MaxLogit)];
     /// <summary>Same, block 0 only (the paper's Fig 2 and Fig 9 use block 0).</summary>
-    public double MaxAttnLogitBlock0 => this[RunSummary.Max(Model.AttentionProbe.BlockMaxLogit(0))];
+    public double MaxAttnLogitBlock0 => this[RunSummary.Max(Model.ForwardProbe.BlockMaxLogit(0))];
     public double FinalOutputLogitMean => this[RunSummary.Final(Losses.LossTerms.OutputLogitMeanName)];
     public double FinalLogZ => this[RunSummary.Final(Losses.LossTerms.LogZName)];
     /// <summary>Per-token standard deviation of the logits over the vocabulary (a uniform shift leaves it unchanged).</summary>

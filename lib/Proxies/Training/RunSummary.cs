@@ -33,7 +33,7 @@ public static class RunSummary
           OutputStatistics.HeadMuNorm, OutputStatistics.EmbedMuNorm, OutputStatistics.HiddenMeanNorm, OutputStatistics.FinalLnGainRms };
 
     /// <summary>Curve quantities kept at their largest value over training.</summary>
-    static readonly string[] MaxOf = { AttentionProbe.MaxLogit, AttentionProbe.BlockMaxLogit(0) };
+    static readonly string[] MaxOf = { ForwardProbe.MaxLogit, ForwardProbe.BlockMaxLogit(0) };
 
     /// <summary>Values that are true (1) or false (0), written as true/false.</summary>
     public static bool IsFlag(string name) => name == Diverged;

@@ -54,7 +54,7 @@ public static class Trainer
             bool probing = step % config.ProbeEvery == 0 || step == config.Steps - 1;
             using var scope = NewDisposeScope();
             var (inputs, targets) = sampler.Next(device);
-            var attention = probing ? new AttentionProbe() : null;
+            var attention = probing ? new ForwardProbe() : null;
             var logits = model.Forward(inputs, attention);
             var loss = LanguageModelLoss.Compute(logits, targets, config.ZLoss);
             var total = config.MuLoss > 0 ? loss.Total + OutputLogitFixes.MuLoss(model.HeadWeight, config.MuLoss) : loss.Total;
@@ -87,7 +87,7 @@ public static class Trainer
                 values[RunSummary.EvalLoss] = EvalLoss(model, streams, config, device);
             curve.Add(values);
             if (probing)
-                progress?.Report(new TrainProgress(step, config.Steps, values[RunSummary.Loss], values[AttentionProbe.MaxLogit], clock.Elapsed.TotalSeconds));
+                progress?.Report(new TrainProgress(step, config.Steps, values[RunSummary.Loss], values[ForwardProbe.MaxLogit], clock.Elapsed.TotalSeconds));
             if (!finite)
             {
                 divergedStep = step;

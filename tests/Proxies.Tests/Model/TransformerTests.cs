@@ -11,7 +11,7 @@ public class TransformerTests : TorchTest
         // With qk-LayerNorm and unit gains, every q and k has norm √d_h (RoPE preserves it); the probe must see that.
         var config = new ModelConfig { Width = 32, Depth = 2, Heads = 2, SeqLen = 8 };
         using var model = new Transformer(config);
-        var probe = new AttentionProbe();
+        var probe = new ForwardProbe();
         using var _ = no_grad();
         model.Forward(randint(0, 256, new long[] { 2, 8 }), probe);
         var stats = probe.Stacked().data<float>().ToArray();
@@ -68,7 +68,7 @@ public class QkLayerNormTests : TorchTest
             manual_seed(3);
             using var model = new Transformer(new ModelConfig { Width = 32, Depth = 1, Heads = 2, SeqLen = 16, QkLayerNorm = qkLn });
             using (no_grad()) model.named_parameters().First(p => p.name == "blocks.0.wqkv").parameter.mul_(100);
-            var probe = new AttentionProbe();
+            var probe = new ForwardProbe();
             using (no_grad()) model.Forward(randint(0, 256, new long[] { 2, 16 }), probe);
             return probe.Stacked()[0, 0].item<float>();
         }

@@ -4,13 +4,32 @@ using static TorchSharp.torch;
 namespace Proxies.Model;
 
 /// <summary>
-/// Attention statistics of one forward pass, one entry per block, kept as tensors so that reading them is
-/// one transfer: the max pre-softmax logit z_ij = ⟨q_i, k_j⟩·scale over batch, heads and causal pairs
-/// (j ≤ i), and, at that pair, ‖q_i‖, ‖k_j‖ and their cosine (App. E.1: which of them grew).
+/// Statistics of one forward pass, kept as tensors so that reading them is one transfer. Per block: the max
+/// pre-softmax attention logit z_ij = ⟨q_i, k_j⟩·scale over batch, heads and causal pairs (j ≤ i), and, at that pair,
+/// ‖q_i‖, ‖k_j‖ and their cosine (App. E.1: which of them grew). And the size of the activations the forward pass
+/// produces, mean |x| and RMS √(mean x²) of each: the embedding output, each block's attention and MLP outputs and
+/// its output (the residual stream after it), and the output logits: microsoft/mup's coordinate check reads mean |x|,
+/// the paper's App. C.1 the RMS of block outputs.
 /// </summary>
-public sealed class AttentionProbe
+public sealed class ForwardProbe
 {
     readonly List<Tensor> perBlock = new();
+    readonly List<(string Name, Tensor Abs, Tensor Rms)> activations = new();
+
+    /// <summary>Records mean |x| and the RMS of an activation under <paramref name="name"/> (embed, attn_out/b,
+    /// mlp_out/b, block_out/b, logits).</summary>
+    internal void RecordActivation(string name, Tensor x)
+    {
+        using var _ = no_grad();
+        var values = x.detach().to(ScalarType.Float32);
+        activations.Add((name, values.abs().mean(), values.square().mean().sqrt()));
+    }
+
+    /// <summary>The name of mean |x| of an activation.</summary>
+    public static string MeanAbs(string activation) => $"act_abs/{activation}";
+
+    /// <summary>The name of √(mean x²) of an activation.</summary>
+    public static string Rms(string activation) => $"act_rms/{activation}";
 
     /// <summary>Logits z = q kᵀ · scale with non-causal pairs set to −∞; q, k: (B, H, T, d_h).</summary>
     public static Tensor CausalLogits(Tensor q, Tensor k, double scale)
@@ -55,11 +74,16 @@ public sealed class AttentionProbe
     /// attn_logit_max/b, and at that pair attn_q_norm/b, attn_k_norm/b and attn_cos/b.</summary>
     public Scalars Scalars()
     {
-        var stacked = Stacked();
-        var scalars = new Scalars().Add(MaxLogit, stacked[.., 0].max());
-        for (int b = 0; b < perBlock.Count; b++)
-            scalars.Add(BlockMaxLogit(b), stacked[b, 0]).Add($"attn_q_norm/{b}", stacked[b, 1])
-                .Add($"attn_k_norm/{b}", stacked[b, 2]).Add($"attn_cos/{b}", stacked[b, 3]);
+        var scalars = new Scalars();
+        if (perBlock.Count > 0)
+        {
+            var stacked = Stacked();
+            scalars.Add(MaxLogit, stacked[.., 0].max());
+            for (int b = 0; b < perBlock.Count; b++)
+                scalars.Add(BlockMaxLogit(b), stacked[b, 0]).Add($"attn_q_norm/{b}", stacked[b, 1])
+                    .Add($"attn_k_norm/{b}", stacked[b, 2]).Add($"attn_cos/{b}", stacked[b, 3]);
+        }
+        foreach (var (name, abs, rms) in activations) scalars.Add(MeanAbs(name), abs).Add(Rms(name), rms);
         return scalars;
     }
 
