@@ -38,6 +38,8 @@ public sealed record RunResult
     /// <summary>‖h̄‖, the mean final hidden state (after the final LayerNorm).</summary>
     public double FinalHiddenMeanNorm => this[RunSummary.Final(Probes.OutputStatistics.HiddenMeanNorm)];
     public double FinalLnGainRms => this[RunSummary.Final(Probes.OutputStatistics.FinalLnGainRms)];
+    /// <summary>λ·Σₜ sₜ (coupled: η·λ·Σₜ sₜ): the weights shrank by exp(−total) from weight decay alone.</summary>
+    public double TotalDecay => this[RunSummary.TotalDecay];
     public double WallSeconds => this[RunSummary.WallSeconds];
     public double MsPerStep => this[RunSummary.MsPerStep];
 }

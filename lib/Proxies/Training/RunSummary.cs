@@ -22,6 +22,8 @@ public static class RunSummary
     public const string StepsDone = "steps_done";
     public const string WallSeconds = "wall_s";
     public const string MsPerStep = "ms_per_step";
+    /// <summary>λ·Σₜ sₜ (coupled: η·λ·Σₜ sₜ) over the steps done: how far weight decay alone shrank the weights, exp(−total).</summary>
+    public const string TotalDecay = "total_decay";
 
     public static string Initial(string name) => "initial:" + name;
     public static string Final(string name) => "final:" + name;
@@ -44,13 +46,13 @@ public static class RunSummary
             .Concat(MaxOf.Select(Max))
             .Concat(FinalOf.Where(n => n != Loss).Select(Final))
             .Append(Initial(OutputStatistics.HeadMuNorm))
-            .Append(WallSeconds).Append(MsPerStep)
+            .Append(TotalDecay).Append(WallSeconds).Append(MsPerStep)
             .ToArray();
 
     /// <summary>The summary of a run from its curve and what the trainer measured around it.</summary>
     /// <param name="initial">initial:… values measured before the first step.</param>
     /// <param name="finalEvalLoss">NaN when the run diverged before its end.</param>
-    public static Dictionary<string, double> Of(Curve curve, IReadOnlyDictionary<string, double> initial, double finalEvalLoss,
+    public static Dictionary<string, double> Of(TrainConfig config, Curve curve, IReadOnlyDictionary<string, double> initial, double finalEvalLoss,
         int divergedStep, int stepsDone, long parameters, int vocabSize, double wallSeconds, double msPerStep)
     {
         var values = new Dictionary<string, double>
@@ -64,6 +66,7 @@ public static class RunSummary
             [StepsDone] = stepsDone,
             [WallSeconds] = wallSeconds,
             [MsPerStep] = msPerStep,
+            [TotalDecay] = config.Schedule.TotalDecay(config.WeightDecay, config.WdMode, stepsDone),
         };
         foreach (var (name, value) in initial) values[name] = value;
         foreach (var name in FinalOf) values[Final(name)] = curve.Count > 0 && curve.Has(name) ? curve.Values(name).Last() : double.NaN;

@@ -102,7 +102,7 @@ public static class Trainer
         {
             RunId = config.RunId,
             Config = config,
-            Values = RunSummary.Of(curve, initial, finalEval, divergedStep, stepsDone, modelConfig.NonEmbeddingParams, modelConfig.Vocab,
+            Values = RunSummary.Of(config, curve, initial, finalEval, divergedStep, stepsDone, modelConfig.NonEmbeddingParams, modelConfig.Vocab,
                 clock.Elapsed.TotalSeconds, 1000 * trainSeconds / Math.Max(1, stepsDone)),
         };
         return (result, curve);

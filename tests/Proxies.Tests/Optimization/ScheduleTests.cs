@@ -25,4 +25,18 @@ public class ScheduleTests
         Assert.Equal(0.3, s.LearningRate(0), 15);
         Assert.True(s.LearningRate(99) < s.LearningRate(50));
     }
+
+    [Fact]
+    public void TotalDecayIsLambdaTimesTheSumOfTheScheduleFactors()
+    {
+        // 4 steps, 2 of warm-up, η = 0.1, min 0.02: lr_t = 0.05, 0.1, then the cosine from 0.1: p = 0 → 0.1, p = ½ → 0.06.
+        // Σ sₜ = 0.5 + 1 + 1 + 0.6 = 3.1.
+        var s = new Schedule(PeakLr: 0.1, WarmupSteps: 2, TotalSteps: 4, MinLr: 0.02);
+        Assert.Equal(1e-2 * 3.1, s.TotalDecay(1e-2, WeightDecayMode.Independent, 4), 12);
+        Assert.Equal(0.1 * 1e-2 * 3.1, s.TotalDecay(1e-2, WeightDecayMode.Coupled, 4), 12);
+        // The paper's recipe: 10⁵ steps, 5·10³ of warm-up, cosine to 10⁻⁵ from η = 10⁻²: Σ sₜ = 5001/2 (warm-up)
+        // + 95,000 · (0.5 + 0.5·10⁻³) (the cosine's mean) = 50,048, so λ = 10⁻⁴ independent totals 5.0048.
+        var paper = new Schedule(PeakLr: 1e-2, WarmupSteps: 5_000, TotalSteps: 100_000, MinLr: 1e-5);
+        Assert.Equal(5.0048, paper.TotalDecay(1e-4, WeightDecayMode.Independent, 100_000), 3);
+    }
 }

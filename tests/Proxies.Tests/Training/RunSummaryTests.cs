@@ -22,7 +22,7 @@ public class RunSummaryTests
             new() { ["step"] = 0, ["loss"] = 5, ["log_z"] = 7, ["max_attn_logit"] = 3, ["attn_logit_max/0"] = 3 },
             new() { ["step"] = 1, ["loss"] = 4, ["log_z"] = 6, ["max_attn_logit"] = 9, ["attn_logit_max/0"] = 2 },
             new() { ["step"] = 2, ["loss"] = 3, ["log_z"] = 6.5, ["max_attn_logit"] = 4, ["attn_logit_max/0"] = 1 });
-        var s = RunSummary.Of(curve, Initial, finalEvalLoss: 3.5, divergedStep: -1, stepsDone: 3, parameters: 100, vocabSize: 256, 1, 2);
+        var s = RunSummary.Of(new TrainConfig { Steps = 3, WarmupSteps = 0 }, curve, Initial, finalEvalLoss: 3.5, divergedStep: -1, stepsDone: 3, parameters: 100, vocabSize: 256, 1, 2);
         Assert.Equal(3, s["final:loss"]);
         Assert.Equal(6.5, s["final:log_z"]);
         Assert.Equal(9, s["max:max_attn_logit"]);
@@ -40,7 +40,7 @@ public class RunSummaryTests
             new() { ["step"] = 0, ["loss"] = 5, ["max_attn_logit"] = 3, ["attn_logit_max/0"] = 3 },
             new() { ["step"] = 1, ["loss"] = 4, ["max_attn_logit"] = double.NaN, ["attn_logit_max/0"] = 2 },
             new() { ["step"] = 2, ["loss"] = 4 });                        // a divergence row between probes takes no logit
-        var s = RunSummary.Of(curve, Initial, finalEvalLoss: 5.5, divergedStep: -1, stepsDone: 3, parameters: 100, vocabSize: 256, 1, 2);
+        var s = RunSummary.Of(new TrainConfig { Steps = 3, WarmupSteps = 0 }, curve, Initial, finalEvalLoss: 5.5, divergedStep: -1, stepsDone: 3, parameters: 100, vocabSize: 256, 1, 2);
         Assert.True(double.IsNaN(s["max:max_attn_logit"]));
         Assert.Equal(3, s["max:attn_logit_max/0"]);
         Assert.Equal(1, s["diverged"]);                                 // 5.5 > ℓ0 = 5
