@@ -22,14 +22,14 @@ public static class LrSensitivity
     }
 
     /// <summary>For coupled weight decay the optimum moves (Fig 6): the smaller LRsens of the windows
-    /// [1e-4, 1e-1] and [3e-4, 3e-1], each over the runs whose LR falls inside it.</summary>
+    /// [1e-4, 1e-1] and [3e-4, 3e-1], each over the runs whose LR falls inside it (a window needs two runs at least).</summary>
     public static double TwoWindowMinimum(IReadOnlyCollection<LrPoint> points)
     {
         var windows = new[] { (1e-4, 1e-1), (3e-4, 3e-1) }
             .Select(w => points.Where(p => p.Lr >= w.Item1 * (1 - 1e-9) && p.Lr <= w.Item2 * (1 + 1e-9)).ToList())
-            .Where(w => w.Count > 0)
+            .Where(w => w.Count > 1)       // a window of one run would have LR sensitivity 0 by construction
             .ToList();
-        if (windows.Count == 0) throw new ArgumentException("no run's LR falls in [1e-4, 1e-1] or [3e-4, 3e-1]");
+        if (windows.Count == 0) throw new ArgumentException("no two runs' LRs fall in [1e-4, 1e-1] or in [3e-4, 3e-1]");
         return windows.Min(Compute);
     }
 }

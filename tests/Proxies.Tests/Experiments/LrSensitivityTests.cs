@@ -32,4 +32,13 @@ public class LrSensitivityTests
         };
         Assert.Equal(1.0 / 3, LrSensitivity.TwoWindowMinimum(points), 12);
     }
+
+    [Fact]
+    public void AWindowOfOneRunDoesNotCountAsZero()
+    {
+        // LRs 1e-2 and 3e-1: [1e-4, 1e-1] holds only 1e-2 (LRsens 0 by construction) and is skipped; [3e-4, 3e-1] holds
+        // both: losses 3 and 4, mean 3.5 − 3 = 0.5.
+        var points = new[] { new LrPoint(1e-2, 3, 5, false), new LrPoint(3e-1, 4, 5, false) };
+        Assert.Equal(0.5, LrSensitivity.TwoWindowMinimum(points), 12);
+    }
 }

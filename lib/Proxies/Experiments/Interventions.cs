@@ -1,0 +1,101 @@
+using Proxies.Model;
+using Proxies.Optimization;
+using Proxies.Training;
+
+namespace Proxies.Experiments;
+
+/// <summary>
+/// The grids of the paper's §3.2 interventions (Figs 5–8, E.2–E.5, E.10), each a set of config diffs over the
+/// profile's ladder (<see cref="Ladder"/>). Each is registered by name in <see cref="Catalog"/>.
+/// </summary>
+public static class Interventions
+{
+    /// <summary>Fig 5: warm-up lengths as fractions of the (fixed) total steps; the paper's own 5·10³ of 10⁵ is 5%.</summary>
+    public static IReadOnlyList<TrainConfig> Warmup(Profile profile)
+    {
+        double[] fractions = profile == Profile.Paper ? [0.05, 0.1, 0.25] : [0.01, 0.1, 0.3];
+        return Ladder.For(profile).Grid().SelectMany(c => fractions.Select(f =>
+            c with { Variant = $"warm-up {f:P0}".Replace(" %", "%"), WarmupSteps = (int)Math.Round(f * c.Steps) })).ToList();
+    }
+
+    /// <summary>The coupled-decay LR grid: the paper's 7 points and 1e-4, so that both windows of the two-window rule
+    /// ([1e-4, 1e-1] and [3e-4, 3e-1]) have 7 points (<see cref="LrSensitivity.TwoWindowMinimum"/>).</summary>
+    public static readonly double[] CoupledLrs = [1e-4, .. Ladder.PaperLrs];
+
+    /// <summary>The paper's recipe, whose decay the scaled λ matches: 10⁵ steps, 5·10³ of warm-up, cosine to 10⁻⁵.</summary>
+    static readonly Schedule PaperSchedule = new(PeakLr: 1e-2, WarmupSteps: 5_000, TotalSteps: 100_000, MinLr: 1e-5);
+
+    /// <summary>Independent λ whose total decay λ·Σₜ sₜ over <paramref name="c"/>'s schedule equals the paper's λ = 10⁻⁴ over its
+    /// 10⁵ steps (about 5: the weights shrink to e⁻⁵ without gradients). At 300 steps this is λ ≈ 0.03.</summary>
+    public static double ScaledLambda(TrainConfig c) =>
+        1e-4 * PaperSchedule.TotalDecay(1, WeightDecayMode.Independent, PaperSchedule.TotalSteps)
+        / (c with { Lr = PaperSchedule.PeakLr }).Schedule.TotalDecay(1, WeightDecayMode.Independent, c.Steps);
+
+    /// <summary>Fig 6 and E.10: independent decay (the paper's literal λ = 10⁻⁴, and λ scaled to the paper's total decay)
+    /// against coupled decay (λ = 0.1, PyTorch's AdamW), on the 8-point grid; and a small sweep of independent λ at the
+    /// ladder's middle size.</summary>
+    public static IReadOnlyList<TrainConfig> WeightDecay(Profile profile)
+    {
+        var ladder = Ladder.For(profile);
+        var lrs = profile == Profile.Smoke ? ladder.LearningRates : CoupledLrs;
+        var grid = ladder.Sizes.SelectMany(size => lrs.Select(lr => ladder.Base(size, lr))).ToList();
+        var fig6 = grid.SelectMany(c => new[]
+        {
+            c with { Variant = "independent, λ 1e-4 (paper)" },
+            c with { Variant = "independent, λ scaled", WeightDecay = ScaledLambda(c) },
+            c with { Variant = "coupled, λ 0.1", WeightDecay = 0.1, WdMode = WeightDecayMode.Coupled },
+        });
+        var middle = ladder.Sizes[ladder.Sizes.Count / 2];
+        var e10 = ladder.Grid().Where(c => c.Model.Width == middle.Width).SelectMany(c => new[] { 0.1, 10.0 }.Select(k =>
+            c with { Variant = $"independent, λ scaled × {k:G}", WeightDecay = k * ScaledLambda(c) }));
+        return fig6.Concat(e10).ToList();
+    }
+
+    /// <summary>Fig 8, E.4, E.5: the standard parametrisation against μParam simple, intermediate and full, with and
+    /// without qk-layernorm. μParam's base width is the ladder's smallest width.</summary>
+    public static IReadOnlyList<TrainConfig> MuParam(Profile profile)
+    {
+        var ladder = Ladder.For(profile);
+        int baseWidth = ladder.Sizes.Min(s => s.Width);
+        (string Name, Model.MuParam Mu, bool QkLn)[] variants = profile == Profile.Paper
+            ? [("standard", Model.MuParam.Off, true), ("standard, qk-ln off", Model.MuParam.Off, false), ("μP simple", Model.MuParam.Simple, true),
+               ("μP simple, qk-ln off", Model.MuParam.Simple, false), ("μP intermediate", Model.MuParam.Intermediate, true),
+               ("μP full", Model.MuParam.Full, true), ("μP full, qk-ln off", Model.MuParam.Full, false)]
+            : [("standard", Model.MuParam.Off, true), ("μP simple", Model.MuParam.Simple, true),
+               ("μP simple, qk-ln off", Model.MuParam.Simple, false), ("μP full", Model.MuParam.Full, true)];
+        return ladder.Grid().SelectMany(c => variants.Select(v => c with
+        {
+            Variant = v.Name,
+            Model = v.Mu == Model.MuParam.Off
+                ? c.Model with { QkLayerNorm = v.QkLn }
+                : c.Model with { QkLayerNorm = v.QkLn, MuParam = v.Mu, MuParamBaseWidth = baseWidth },
+        })).ToList();
+    }
+
+    /// <summary>Fig 7, E.2, E.3: scaling depth at a fixed width, width at a fixed depth, and both together (the ladder),
+    /// head dim fixed. A size that two families share is one run; the notebook picks each family's sizes.</summary>
+    public static IReadOnlyList<TrainConfig> DepthWidth(Profile profile)
+    {
+        var ladder = Ladder.For(profile);
+        var families = DepthWidthFamilies(profile);
+        var sizes = families.SelectMany(f => f.Sizes).Distinct().ToList();
+        return sizes.SelectMany(size => ladder.LearningRates.Select(lr => ladder.Base(size, lr) with { Variant = "default" })).ToList();
+    }
+
+    /// <summary>The three scaling families of <see cref="DepthWidth"/>: depth at the ladder's middle width, width at the
+    /// ladder's middle depth, and the joint ladder.</summary>
+    public static IReadOnlyList<(string Family, IReadOnlyList<(int Width, int Depth, int Heads)> Sizes)> DepthWidthFamilies(Profile profile)
+    {
+        var ladder = Ladder.For(profile);
+        var middle = ladder.Sizes[ladder.Sizes.Count / 2];
+        int headDim = middle.Width / middle.Heads;
+        var depths = ladder.Sizes.Select(s => s.Depth).ToList();
+        var widths = ladder.Sizes.Select(s => s.Width).ToList();
+        return
+        [
+            ("depth", depths.Select(d => (middle.Width, d, middle.Heads)).ToList()),
+            ("width", widths.Select(w => (w, middle.Depth, w / headDim)).ToList()),
+            ("joint", ladder.Sizes),
+        ];
+    }
+}

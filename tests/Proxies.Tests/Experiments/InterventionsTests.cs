@@ -1,0 +1,55 @@
+using Proxies.Experiments;
+using Proxies.Model;
+using Proxies.Optimization;
+
+namespace Proxies.Tests.Experiments;
+
+/// <summary>The grids of the §3.2 interventions: what each profile plans.</summary>
+public class InterventionsTests
+{
+    [Fact]
+    public void WarmupVariesOnlyTheWarmupAtFixedTotalSteps()
+    {
+        var runs = Interventions.Warmup(Profile.Quick);
+        Assert.Equal(3 * 3 * 7, runs.Count);
+        Assert.Equal(new[] { 3, 30, 90 }, runs.Select(r => r.WarmupSteps).Distinct().Order());
+        Assert.All(runs, r => Assert.Equal(300, r.Steps));
+        Assert.Equal(new[] { 5_000, 10_000, 25_000 }, Interventions.Warmup(Profile.Paper).Select(r => r.WarmupSteps).Distinct().Order());
+    }
+
+    [Fact]
+    public void ScaledLambdaGivesThePapersTotalDecay()
+    {
+        // The paper: λ = 1e-4 over 1e5 steps (5e3 warm-up, cosine to 1e-5) totals λ·Σₜ sₜ = 5.0048.
+        var quick = Interventions.WeightDecay(Profile.Quick).First(r => r.Variant == "independent, λ scaled");
+        // The scaled λ is set on the schedule at η = 1e-2 (the absolute min LR makes Σₜ sₜ depend a little on η).
+        Assert.Equal(5.0048, (quick with { Lr = 1e-2 }).Schedule.TotalDecay(quick.WeightDecay, WeightDecayMode.Independent, quick.Steps), 3);
+        Assert.InRange(quick.WeightDecay, 0.03, 0.04);
+        var coupled = Interventions.WeightDecay(Profile.Quick).Where(r => r.WdMode == WeightDecayMode.Coupled).ToList();
+        Assert.Equal(Interventions.CoupledLrs, coupled.Select(r => r.Lr).Distinct().Order());
+        Assert.All(coupled, r => Assert.Equal(0.1, r.WeightDecay));
+    }
+
+    [Fact]
+    public void MuParamsBaseWidthIsTheLaddersSmallestWidth()
+    {
+        var runs = Interventions.MuParam(Profile.Quick);
+        Assert.All(runs.Where(r => r.Model.MuParam != MuParam.Off), r => Assert.Equal(32, r.Model.MuParamBaseWidth));
+        Assert.All(Interventions.MuParam(Profile.Paper).Where(r => r.Model.MuParam != MuParam.Off), r => Assert.Equal(256, r.Model.MuParamBaseWidth));
+        // The standard-parametrisation runs keep the default (unused) base width, so they are the same runs as elsewhere.
+        Assert.All(runs.Where(r => r.Model.MuParam == MuParam.Off), r => Assert.Equal(new ModelConfig().MuParamBaseWidth, r.Model.MuParamBaseWidth));
+        Assert.Equal(4, runs.Select(r => r.Variant).Distinct().Count());
+    }
+
+    [Fact]
+    public void DepthWidthFamiliesScaleOneThingEach()
+    {
+        var families = Interventions.DepthWidthFamilies(Profile.Quick).ToDictionary(f => f.Family, f => f.Sizes);
+        Assert.Equal(new[] { (64, 1, 2), (64, 2, 2), (64, 4, 2) }, families["depth"]);
+        Assert.Equal(new[] { (32, 2, 1), (64, 2, 2), (128, 2, 4) }, families["width"]);
+        Assert.Equal(new[] { (32, 1, 1), (64, 2, 2), (128, 4, 4) }, families["joint"]);
+        var runs = Interventions.DepthWidth(Profile.Quick);
+        Assert.Equal(7 * 7, runs.Count);                         // 7 distinct sizes × 7 LRs: shared sizes are one run
+        Assert.Equal(runs.Count, runs.Select(r => r.RunId).Distinct().Count());
+    }
+}
