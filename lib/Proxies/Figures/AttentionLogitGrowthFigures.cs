@@ -1,4 +1,6 @@
 using Proxies.Experiments;
+using Proxies.Losses;
+using Proxies.Model;
 using Proxies.Probes;
 using Proxies.Results;
 using Proxies.Training;
@@ -55,8 +57,8 @@ public static class AttentionLogitGrowthFigures
         Series Of(RunResult r, string column) => CurveSeries.From(store, r, column, $"{SizeLabel(r)}, {r.Config.Variant}",
             Palette.ColourFor(allWidths.IndexOf(r.Config.Model.Width)), DashFor(r.Config.Variant), positiveOnly: true);
         return Figure.SideBySide("fig2-attention-logit-growth", $"Attention-logit growth at LR {lr:G2}",
-            new Panel("step", "train loss", chosen.Select(r => Of(r, "loss")).ToList(), Title: "loss"),
-            new Panel("step", "max attention logit, block 0", chosen.Select(r => Of(r, "attn_logit_max/0")).ToList(), LogY: true, Title: "max attention logit"));
+            new Panel("step", "train loss", chosen.Select(r => Of(r, LossTerms.CrossEntropyName)).ToList(), Title: "loss"),
+            new Panel("step", "max attention logit, block 0", chosen.Select(r => Of(r, ForwardProbe.BlockMaxLogit(0))).ToList(), LogY: true, Title: "max attention logit"));
     }
 
     /// <summary>App. E.1: at the max-logit pair of block 0, the query and key norms grow while the cosine does not.</summary>
@@ -65,7 +67,7 @@ public static class AttentionLogitGrowthFigures
         Series S(string column, string name, int colour, LineDash dash = LineDash.Solid) =>
             CurveSeries.From(store, run, column, name, Palette.ColourFor(colour), dash);
         return Figure.SideBySide("e1-qk-norms-vs-cosine", $"Where the logit growth comes from ({SizeLabel(run)}, LR {run.Config.Lr:G2}, {run.Config.Variant})",
-            new Panel("step", "norm at the max-logit pair", new[] { S("attn_q_norm/0", "‖q‖", 0), S("attn_k_norm/0", "‖k‖", 1, LineDash.Dash) }, LogY: true, Title: "query and key norms"),
-            new Panel("step", "cosine(q, k) at the max-logit pair", new[] { S("attn_cos/0", "cos(q, k)", 2) }, Title: "cosine similarity"));
+            new Panel("step", "norm at the max-logit pair", new[] { S(ForwardProbe.QueryNorm(0), "‖q‖", 0), S(ForwardProbe.KeyNorm(0), "‖k‖", 1, LineDash.Dash) }, LogY: true, Title: "query and key norms"),
+            new Panel("step", "cosine(q, k) at the max-logit pair", new[] { S(ForwardProbe.QueryKeyCosine(0), "cos(q, k)", 2) }, Title: "cosine similarity"));
     }
 }

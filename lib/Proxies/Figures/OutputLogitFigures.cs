@@ -1,3 +1,5 @@
+using Proxies.Losses;
+using Proxies.Probes;
 using Proxies.Experiments;
 using Proxies.Results;
 using Proxies.Training;
@@ -27,7 +29,7 @@ public static class OutputLogitFigures
     {
         var lrs = runs.Select(r => r.Config.Lr).Distinct().Order().ToList();
         var series = Seed0(runs).Where(r => r.Config.Variant is "no fix" or "sgd").OrderBy(r => r.Config.Lr).ThenBy(r => r.Config.Variant)
-            .Select(r => CurveSeries.From(store, r, "head_mu_norm", $"{(r.Config.Variant == "sgd" ? "SGD" : "AdamW")}, LR {r.Config.Lr:G2}",
+            .Select(r => CurveSeries.From(store, r, OutputStatistics.HeadMuNorm, $"{(r.Config.Variant == "sgd" ? "SGD" : "AdamW")}, LR {r.Config.Lr:G2}",
                 Palette.ColourFor(lrs.IndexOf(r.Config.Lr)), r.Config.Variant == "sgd" ? LineDash.Dash : LineDash.Solid, positiveOnly: true))
             .ToList();
         return Figure.Line("a-mu-adam-vs-sgd", "Mean head row ‖μ‖ over training: AdamW (solid) vs SGD (dashed)",
@@ -42,7 +44,7 @@ public static class OutputLogitFigures
         Panel P(string column, string title) => new("step", "",
             chosen.Select(r => CurveSeries.From(store, r, column, r.Config.Variant, ColourOf(r.Config.Variant))).ToList(), Title: title);
         return Figure.SideBySide("b-output-logits-over-training", $"Output logits over training at LR {lr:G2}, each fix",
-            P("output_logit_mean", "mean output logit"), P("log_z", "mean log Z"), P("loss", "train loss"));
+            P(LossTerms.OutputLogitMeanName, "mean output logit"), P(LossTerms.LogZName, "mean log Z"), P(LossTerms.CrossEntropyName, "train loss"));
     }
 
     /// <summary>(c) Fig 3's form: final loss vs LR for each fix (mean over seeds, diverged runs at ℓ0).</summary>
@@ -66,7 +68,7 @@ public static class OutputLogitFigures
                 ColourOf(r.Config.Variant), r.Config.Variant == "no fix" ? LineDash.Solid : LineDash.Dash, positiveOnly: log)).ToList(),
             LogY: log, Title: title);
         return Figure.SideBySide("d-learned-vs-fixed-gain", $"Learned vs fixed final-LayerNorm gain at LR {lr:G2} (no fix)",
-            P("head_mu_norm", "‖μ‖ of the head", log: true), P("hidden_mean_norm", "‖h̄‖, mean final hidden", log: true),
-            P("final_ln_gain_rms", "final LN gain RMS"), P("output_logit_mean", "mean output logit"));
+            P(OutputStatistics.HeadMuNorm, "‖μ‖ of the head", log: true), P(OutputStatistics.HiddenMeanNorm, "‖h̄‖, mean final hidden", log: true),
+            P(OutputStatistics.FinalLnGainRms, "final LN gain RMS"), P(LossTerms.OutputLogitMeanName, "mean output logit"));
     }
 }

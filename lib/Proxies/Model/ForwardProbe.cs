@@ -80,8 +80,8 @@ public sealed class ForwardProbe
             var stacked = Stacked();
             scalars.Add(MaxLogit, stacked[.., 0].max());
             for (int b = 0; b < perBlock.Count; b++)
-                scalars.Add(BlockMaxLogit(b), stacked[b, 0]).Add($"attn_q_norm/{b}", stacked[b, 1])
-                    .Add($"attn_k_norm/{b}", stacked[b, 2]).Add($"attn_cos/{b}", stacked[b, 3]);
+                scalars.Add(BlockMaxLogit(b), stacked[b, 0]).Add(QueryNorm(b), stacked[b, 1])
+                    .Add(KeyNorm(b), stacked[b, 2]).Add(QueryKeyCosine(b), stacked[b, 3]);
         }
         foreach (var (name, abs, rms) in activations) scalars.Add(MeanAbs(name), abs).Add(Rms(name), rms);
         return scalars;
@@ -92,6 +92,11 @@ public sealed class ForwardProbe
 
     /// <summary>The name of block b's max attention logit (the paper's Figs 2 and 9 use block 0).</summary>
     public static string BlockMaxLogit(int block) => $"attn_logit_max/{block}";
+
+    /// <summary>‖q_i‖, ‖k_j‖ and cos(q_i, k_j) at block b's max-logit pair (i, j).</summary>
+    public static string QueryNorm(int block) => $"attn_q_norm/{block}";
+    public static string KeyNorm(int block) => $"attn_k_norm/{block}";
+    public static string QueryKeyCosine(int block) => $"attn_cos/{block}";
 
     public int Blocks => perBlock.Count;
 }
