@@ -54,6 +54,9 @@ public sealed class Transformer : nn.Module
         return y;
     }
 
+    /// <summary>The model's blocks, in order (the κ transplant sets their logit scales).</summary>
+    public IReadOnlyList<Block> Blocks => blocks.ToList();
+
     /// <summary>What a parameter of this model is (for weight decay, μParam's LR multipliers and the per-layer probes),
     /// as declared where the parameter is created, never guessed from its name.</summary>
     public ParameterKind KindOf(Parameter p) =>
@@ -101,6 +104,10 @@ public sealed class Transformer : nn.Module
         readonly Parameter wqkv;                 // (3d, d): queries, keys and values in one GEMM
         readonly Parameter wo;                   // (d, d)
         readonly Parameter? q_ln, k_ln;          // (d_h), shared across heads
+
+        /// <summary>s in z_ij → s·z_ij for this block's attention logits: 1 except in the κ transplant (Fig 10), which sets
+        /// it after training so that the block's max logit becomes κ. Not a parameter: it is not trained or saved.</summary>
+        public double LogitScale { get; set; } = 1;
         readonly Parameter w1;                   // (4d, d)
         readonly Parameter w2;                   // (d, 4d)
 
@@ -152,6 +159,12 @@ public sealed class Transformer : nn.Module
             Tensor q = qkv[0], k = qkv[1], v = qkv[2];
             if (q_ln is not null) { q = LayerNorm(q, q_ln, c.LnEps); k = LayerNorm(k, k_ln!, c.LnEps); }
             q = rope.Apply(q); k = rope.Apply(k);
+            if (LogitScale != 1)
+            {
+                // The κ transplant (Fig 10): q and k each × √s multiply every attention logit by s.
+                double root = Math.Sqrt(LogitScale);
+                q = q * root; k = k * root;
+            }
             probe?.Record(q, k, c.AttentionScale);
             // softmax(q kᵀ · scale + causal mask) v, fused. The kernel scales by 1/√d_h itself, so a
             // different scale (full μParam: 1/d_h) is folded into q.

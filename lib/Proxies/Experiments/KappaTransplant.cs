@@ -1,0 +1,41 @@
+using Proxies.Model;
+using static TorchSharp.torch;
+
+namespace Proxies.Experiments;
+
+/// <summary>
+/// The paper's Fig 10: take a trained model and *transplant* a max attention logit κ into it, scaling each block's
+/// queries and keys so that the block's largest logit on a batch becomes κ (z_ij → s·z_ij with s = κ / max z, applied as
+/// √s to q and to k after RoPE). How much the loss degrades as κ grows says how large a logit the model can live with;
+/// the paper saw it degrade from κ ≈ 10³ and, at 10⁴, end worse than a bigram model.
+/// </summary>
+public static class KappaTransplant
+{
+    /// <summary>Sets every block's logit scale so that its max attention logit on <paramref name="tokens"/> is κ, and
+    /// returns the scales. Block by block, from the first: a block's input depends on the scales of the blocks before it,
+    /// so each is measured with those already set and its own reset to 1.</summary>
+    public static double[] Apply(Transformer model, Tensor tokens, double kappa)
+    {
+        if (!(kappa > 0) || !double.IsFinite(kappa)) throw new ArgumentOutOfRangeException(nameof(kappa), kappa, "κ must be a positive finite logit");
+        foreach (var block in model.Blocks) block.LogitScale = 1;
+        var scales = new double[model.Blocks.Count];
+        for (int b = 0; b < scales.Length; b++)
+        {
+            double max = MaxLogits(model, tokens)[b];
+            if (!(max > 0)) throw new InvalidOperationException($"block {b}'s max attention logit is {max}: no positive logit to scale to κ");
+            model.Blocks[b].LogitScale = scales[b] = kappa / max;
+        }
+        return scales;
+    }
+
+    /// <summary>Each block's max attention logit on <paramref name="tokens"/>, at the current scales.</summary>
+    public static double[] MaxLogits(Transformer model, Tensor tokens)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var probe = new ForwardProbe();
+        model.Forward(tokens, probe);
+        var values = probe.Scalars().Read();
+        return Enumerable.Range(0, model.Blocks.Count).Select(b => values[ForwardProbe.BlockMaxLogit(b)]).ToArray();
+    }
+}
