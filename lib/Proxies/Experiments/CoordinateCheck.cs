@@ -9,7 +9,7 @@ namespace Proxies.Experiments;
 /// steps from the same seed on the same batches, at one constant LR, and record mean |x| of every activation after each
 /// step (<see cref="ForwardProbe"/>). Under μParam the curves against width are flat; under the standard
 /// parametrisation, Adam's updates (each coordinate moves by about η whatever the width) make the layers' outputs grow
-/// in proportion to the width after the first steps.
+/// with the width after the first steps (×12–55 for the blocks over widths 32–256 here: CoordinateCheckTests).
 /// </summary>
 public static class CoordinateCheck
 {

@@ -19,7 +19,8 @@ public static class Interventions
     }
 
     /// <summary>The coupled-decay LR grid: the paper's 7 points and 1e-4, so that both windows of the two-window rule
-    /// ([1e-4, 1e-1] and [3e-4, 3e-1]) have 7 points (<see cref="LrSensitivity.TwoWindowMinimum"/>).</summary>
+    /// ([1e-4, 1e-1] and [3e-4, 3e-1]) have 7 points (<see cref="LrSensitivity.TwoWindowMinimum"/>). Independent decay
+    /// keeps the paper's 7-point grid, so that its LR sensitivity is the paper's metric.</summary>
     public static readonly double[] CoupledLrs = [1e-4, .. Ladder.PaperLrs];
 
     /// <summary>The paper's recipe, whose decay the scaled λ matches: 10⁵ steps, 5·10³ of warm-up, cosine to 10⁻⁵.</summary>
@@ -31,25 +32,25 @@ public static class Interventions
         1e-4 * PaperSchedule.TotalDecay(1, WeightDecayMode.Independent, PaperSchedule.TotalSteps)
         / (c with { Lr = PaperSchedule.PeakLr }).Schedule.TotalDecay(1, WeightDecayMode.Independent, c.Steps);
 
-    /// <summary>Fig 6 and E.10: independent decay (the paper's literal λ = 10⁻⁴, and λ scaled to the paper's total decay)
-    /// against coupled decay (λ = 0.1, PyTorch's AdamW), on the 8-point grid; and a small sweep of independent λ at the
-    /// ladder's middle size.</summary>
+    /// <summary>Fig 6 and E.10: independent decay (the paper's literal λ = 10⁻⁴, and λ scaled to the paper's total decay,
+    /// where that differs) on the paper's 7-point grid, against coupled decay (λ = 0.1, PyTorch's AdamW) on the 8-point
+    /// grid of the two-window rule; and a small sweep of independent λ at the ladder's middle size.</summary>
     public static IReadOnlyList<TrainConfig> WeightDecay(Profile profile)
     {
         var ladder = Ladder.For(profile);
-        var lrs = profile == Profile.Smoke ? ladder.LearningRates : CoupledLrs;
-        var grid = ladder.Sizes.SelectMany(size => lrs.Select(lr => ladder.Base(size, lr))).ToList();
-        var fig6 = grid.SelectMany(c => new[]
-        {
-            c with { Variant = "independent, λ 1e-4 (paper)" },
-            c with { Variant = "independent, λ scaled", WeightDecay = ScaledLambda(c) },
-            c with { Variant = "coupled, λ 0.1", WeightDecay = 0.1, WdMode = WeightDecayMode.Coupled },
-        });
+        var coupledLrs = profile == Profile.Smoke ? ladder.LearningRates : CoupledLrs;
+        var independent = ladder.Grid().SelectMany(c => new[] { c with { Variant = "independent, λ 1e-4 (paper)" } }
+            .Concat(IsScaled(c) ? [c with { Variant = "independent, λ scaled", WeightDecay = ScaledLambda(c) }] : []));
+        var coupled = ladder.Sizes.SelectMany(size => coupledLrs.Select(lr =>
+            ladder.Base(size, lr) with { Variant = "coupled, λ 0.1", WeightDecay = 0.1, WdMode = WeightDecayMode.Coupled }));
         var middle = ladder.Sizes[ladder.Sizes.Count / 2];
         var e10 = ladder.Grid().Where(c => c.Model.Width == middle.Width).SelectMany(c => new[] { 0.1, 10.0 }.Select(k =>
             c with { Variant = $"independent, λ scaled × {k:G}", WeightDecay = k * ScaledLambda(c) }));
-        return fig6.Concat(e10).ToList();
+        return independent.Concat(coupled).Concat(e10).ToList();
     }
+
+    /// <summary>At the paper profile the scaled λ is the paper's own, so there is no separate scaled variant.</summary>
+    static bool IsScaled(TrainConfig c) => Math.Abs(ScaledLambda(c) / 1e-4 - 1) > 1e-6;
 
     /// <summary>Fig 8, E.4, E.5: the standard parametrisation against μParam simple, intermediate and full, with and
     /// without qk-layernorm. μParam's base width is the ladder's smallest width.</summary>

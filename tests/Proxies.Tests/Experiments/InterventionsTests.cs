@@ -25,9 +25,16 @@ public class InterventionsTests
         // The scaled λ is set on the schedule at η = 1e-2 (the absolute min LR makes Σₜ sₜ depend a little on η).
         Assert.Equal(5.0048, (quick with { Lr = 1e-2 }).Schedule.TotalDecay(quick.WeightDecay, WeightDecayMode.Independent, quick.Steps), 3);
         Assert.InRange(quick.WeightDecay, 0.03, 0.04);
-        var coupled = Interventions.WeightDecay(Profile.Quick).Where(r => r.WdMode == WeightDecayMode.Coupled).ToList();
+        var runs = Interventions.WeightDecay(Profile.Quick);
+        var coupled = runs.Where(r => r.WdMode == WeightDecayMode.Coupled).ToList();
         Assert.Equal(Interventions.CoupledLrs, coupled.Select(r => r.Lr).Distinct().Order());
         Assert.All(coupled, r => Assert.Equal(0.1, r.WeightDecay));
+        Assert.Equal(Ladder.PaperLrs.Order(), runs.Where(r => r.WdMode == WeightDecayMode.Independent).Select(r => r.Lr).Distinct().Order());
+        Assert.Equal(3 * 7 * 2 + 3 * 8 + 2 * 7, runs.Count);
+        // At the paper profile the scaled λ is the paper's: one variant, no duplicate run ids.
+        var paper = Interventions.WeightDecay(Profile.Paper);
+        Assert.DoesNotContain(paper, r => r.Variant == "independent, λ scaled");
+        Assert.Equal(paper.Count, paper.Select(r => r.RunId).Distinct().Count());
     }
 
     [Fact]
