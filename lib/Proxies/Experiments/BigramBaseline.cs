@@ -1,0 +1,26 @@
+namespace Proxies.Experiments;
+
+/// <summary>
+/// The loss of a bigram model on the same data: the paper's Fig 10 yardstick (at κ = 10⁴ the transplanted model is worse
+/// than a bigram model). p(b | a) from the training tokens' pair counts with add-α smoothing,
+/// p(b | a) = (n(a, b) + α) / (n(a) + α·V); the loss is the mean −ln p over the held-out pairs, in nats per token.
+/// </summary>
+public static class BigramBaseline
+{
+    public static double HeldOutLoss(IReadOnlyList<int> train, IReadOnlyList<int> eval, int vocab, double alpha = 1)
+    {
+        if (eval.Count < 2) throw new ArgumentException("the held-out stream needs two tokens at least", nameof(eval));
+        var pairs = new Dictionary<(int, int), long>();
+        var firsts = new long[vocab];
+        for (int i = 0; i + 1 < train.Count; i++)
+        {
+            var key = (train[i], train[i + 1]);
+            pairs[key] = pairs.GetValueOrDefault(key) + 1;
+            firsts[train[i]]++;
+        }
+        double sum = 0;
+        for (int i = 0; i + 1 < eval.Count; i++)
+            sum -= Math.Log((pairs.GetValueOrDefault((eval[i], eval[i + 1])) + alpha) / (firsts[eval[i]] + alpha * vocab));
+        return sum / (eval.Count - 1);
+    }
+}
