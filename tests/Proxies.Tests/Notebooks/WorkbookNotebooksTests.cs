@@ -25,7 +25,8 @@ public class WorkbookNotebooksTests
         var notebooks = Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb").Order().ToArray();
         Assert.True(notebooks.Length >= 3, "the workbook has notebooks 00, 01 and 02 at least");
 
-        var (code, stdout, stderr) = CliProcess.Run(["notebooks", .. notebooks, "--profile", "smoke", "--out", outDir, "--results", results]);
+        // Seven notebooks, each in its own kernel, training its smoke sweep: about 5 minutes on 2 cores.
+        var (code, stdout, stderr) = CliProcess.Run(TimeSpan.FromMinutes(20), ["notebooks", .. notebooks, "--profile", "smoke", "--out", outDir, "--results", results]);
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains($"notebooks: {notebooks.Length} passed, 0 failed", stdout);
 

@@ -18,12 +18,14 @@ static class CliProcess
         return Process.Start(info)!;
     }
 
-    public static (int Code, string Stdout, string Stderr) Run(params string[] args)
+    public static (int Code, string Stdout, string Stderr) Run(params string[] args) => Run(TimeSpan.FromMinutes(5), args);
+
+    public static (int Code, string Stdout, string Stderr) Run(TimeSpan limit, params string[] args)
     {
         using var p = Start(args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(300_000)) { p.Kill(true); throw new TimeoutException($"proxies {string.Join(' ', args)} ran over 5 minutes"); }
+        if (!p.WaitForExit(limit)) { p.Kill(true); throw new TimeoutException($"proxies {string.Join(' ', args)} ran over {limit.TotalMinutes} minutes"); }
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
