@@ -28,14 +28,14 @@ public static class ReportVerb
     {
         Console.WriteLine($"== {experiment}: {runs.Count} runs");
         var losses = Analysis.FinalLossByLr(runs);
-        var columns = losses.Select(x => (x.Variant, x.Width)).Distinct().ToList();
+        var columns = losses.Select(x => (x.Variant, x.Width, x.Depth)).Distinct().ToList();
         var lrs = losses.Select(x => x.Lr).Distinct().OrderBy(x => x).ToList();
         Console.WriteLine("final eval loss (diverged runs clipped to the initial loss, marked *), mean over seeds");
-        Console.WriteLine($"{"lr",-8}" + string.Concat(columns.Select(c => $"{c.Variant + " d" + c.Width,18}")));
+        Console.WriteLine($"{"lr",-8}" + string.Concat(columns.Select(c => $"{$"{c.Variant} {c.Width}×{c.Depth}",18}")));
         foreach (var lr in lrs)
             Console.WriteLine($"{lr,-8:G2}" + string.Concat(columns.Select(c =>
             {
-                var cell = losses.FirstOrDefault(x => x.Variant == c.Variant && x.Width == c.Width && x.Lr == lr);
+                var cell = losses.FirstOrDefault(x => x.Variant == c.Variant && x.Width == c.Width && x.Depth == c.Depth && x.Lr == lr);
                 return cell.Variant is null ? $"{"",18}" : $"{F(cell.Loss) + (cell.Diverged > 0 ? "*" : " "),18}";
             })));
         Console.WriteLine("LR sensitivity by size (mean over seeds [min, max])");

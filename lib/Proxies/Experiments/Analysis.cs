@@ -28,10 +28,10 @@ public static class Analysis
             .OrderBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Params)
             .ToList();
 
-    /// <summary>Final eval loss averaged over seeds, by (variant, width) and LR; diverged runs shown as their ℓ0 clip.</summary>
-    public static List<(string Variant, int Width, double Lr, double Loss, int Diverged)> FinalLossByLr(IEnumerable<RunResult> runs) =>
-        runs.GroupBy(r => (r.Config.Variant, r.Config.Model.Width, r.Config.Lr))
-            .Select(g => (g.Key.Variant, g.Key.Width, g.Key.Lr, g.Average(r => LrSensitivity.Clipped(Point(r))), g.Count(r => r.Diverged)))
-            .OrderBy(x => x.Variant, StringComparer.Ordinal).ThenBy(x => x.Width).ThenBy(x => x.Lr)
+    /// <summary>Final eval loss averaged over seeds, by (variant, size) and LR; diverged runs shown as their ℓ0 clip.</summary>
+    public static List<(string Variant, int Width, int Depth, double Lr, double Loss, int Diverged)> FinalLossByLr(IEnumerable<RunResult> runs) =>
+        runs.GroupBy(r => (r.Config.Variant, r.Config.Model.Width, r.Config.Model.Depth, r.Config.Lr))
+            .Select(g => (g.Key.Variant, g.Key.Width, g.Key.Depth, g.Key.Lr, g.Average(r => LrSensitivity.Clipped(Point(r))), g.Count(r => r.Diverged)))
+            .OrderBy(x => x.Variant, StringComparer.Ordinal).ThenBy(x => x.Width).ThenBy(x => x.Depth).ThenBy(x => x.Lr)
             .ToList();
 }
