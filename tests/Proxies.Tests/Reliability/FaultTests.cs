@@ -54,13 +54,25 @@ public class FaultTests
         using (var p = CliProcess.Start("sweep", "lr-sensitivity", "--profile", "smoke", "--workers", "2", "--out", folder))
         {
             for (string? line; (line = p.StandardOutput.ReadLine()) is not null;)
-                if (line.Contains("sweep 2/")) { Directory.Delete(Path.Combine(folder, "lr-sensitivity"), recursive: true); break; }
+                if (line.Contains("sweep 2/")) { DeleteWhileWritten(Path.Combine(folder, "lr-sensitivity")); break; }
             p.StandardOutput.ReadToEnd();
             p.WaitForExit();
         }
         var (code, stdout, stderr) = CliProcess.Run("sweep", "lr-sensitivity", "--profile", "smoke", "--out", folder);
         Assert.True(code == 0, stdout + stderr);
         Assert.Equal(8, new ResultsStore(folder, "lr-sensitivity").Runs().Count);
+    }
+
+    /// <summary>Deletes a folder the sweep's workers are still writing into: a file written between the listing and the
+    /// removal makes one attempt fail with "Directory not empty" (seen in CI), so it tries again.</summary>
+    static void DeleteWhileWritten(string folder)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try { Directory.Delete(folder, recursive: true); return; }
+            catch (DirectoryNotFoundException) { return; }
+            catch (IOException) when (attempt < 100) { Thread.Sleep(10); }
+        }
     }
 
     [Theory]
