@@ -78,10 +78,13 @@ public static class Trainer
                     .Add(LayerStatistics.Collect(groups, gradRms!, updates!));
             else
                 scalars.Add(RunSummary.Loss, loss.CrossEntropy);
+            var read = scalars.Read();
+            bool finite = new[] { RunSummary.Loss, GradientClipping.GradNorm, LossTerms.LogZName }
+                .All(name => !read.TryGetValue(name, out var v) || double.IsFinite(v));
+            if (!probing && finite) continue;   // nothing recorded between probes unless the run diverged
+
             var values = new Dictionary<string, double> { ["step"] = step, ["lr"] = schedule.LearningRate(step) };
-            foreach (var (name, value) in scalars.Read()) values[name] = value;
-            bool finite = values.Where(v => v.Key is RunSummary.Loss or GradientClipping.GradNorm or LossTerms.LogZName).All(v => double.IsFinite(v.Value));
-            if (!probing && finite) continue;
+            foreach (var (name, value) in read) values[name] = value;
 
             if (probing && config.EvalEvery > 0 && step > 0 && step % config.EvalEvery == 0)
                 values[RunSummary.EvalLoss] = EvalLoss(model, streams, config, device);
