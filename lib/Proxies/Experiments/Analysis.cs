@@ -28,6 +28,17 @@ public static class Analysis
             .OrderBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Params)
             .ToList();
 
+    /// <summary>Each LR's share of LR sensitivity (<see cref="LrSensitivity.Shares"/>) by (variant, size), averaged over
+    /// seeds: the shares of one (variant, size) sum to its <see cref="SensitivityRow.LrSens"/>.</summary>
+    public static List<(string Variant, int Width, int Depth, double Lr, double Share)> SensitivityShares(IEnumerable<RunResult> runs) =>
+        runs.GroupBy(r => (r.Config.Variant, r.Config.Model.Width, r.Config.Model.Depth))
+            .SelectMany(g => g.GroupBy(r => r.Config.Seed)
+                .SelectMany(s => LrSensitivity.Shares(s.Select(Point).ToList()))
+                .GroupBy(x => x.Lr)
+                .Select(l => (g.Key.Variant, g.Key.Width, g.Key.Depth, l.Key, l.Average(x => x.Share))))
+            .OrderBy(x => x.Variant, StringComparer.Ordinal).ThenBy(x => x.Width).ThenBy(x => x.Depth).ThenBy(x => x.Item4)
+            .ToList();
+
     /// <summary>Final eval loss averaged over seeds, by (variant, size) and LR; diverged runs shown as their ℓ0 clip.</summary>
     public static List<(string Variant, int Width, int Depth, double Lr, double Loss, int Diverged)> FinalLossByLr(IEnumerable<RunResult> runs) =>
         runs.GroupBy(r => (r.Config.Variant, r.Config.Model.Width, r.Config.Model.Depth, r.Config.Lr))

@@ -16,6 +16,9 @@ public static class Catalog
             "Fig 1 (right): LR sensitivity vs size of the paper's default recipe, two seeds",
             profile => Ladder.For(profile).Grid().SelectMany(c => new[] { 0, 1 }.Select(seed =>
                 c with { Variant = "default", Seed = seed })).ToList()),
+        new Experiment("lr-sensitivity-trained",
+            "Fig 1: final loss vs LR with and without qk-layernorm, two seeds, each size trained until its lowest LR beats a bigram model",
+            TrainedSteps.Runs),
         new Experiment("warmup",
             "Fig 5: LR sensitivity vs size for three warm-up lengths at fixed total steps",
             Interventions.Warmup),

@@ -21,6 +21,15 @@ public static class LrSensitivity
         return clipped.Average() - clipped.Min();
     }
 
+    /// <summary>Each run's share of <see cref="Compute"/>: (clipped ℓ(η) − ℓ*) / N, by LR; the shares sum to LRsens, and
+    /// show which end of the grid the metric comes from.</summary>
+    public static IReadOnlyList<(double Lr, double Share)> Shares(IReadOnlyCollection<LrPoint> points)
+    {
+        if (points.Count == 0) throw new ArgumentException("LR sensitivity needs at least one run");
+        double best = points.Min(Clipped);
+        return points.OrderBy(p => p.Lr).Select(p => (p.Lr, (Clipped(p) - best) / points.Count)).ToList();
+    }
+
     /// <summary>For coupled weight decay the optimum moves (Fig 6): the smaller LRsens of the windows
     /// [1e-4, 1e-1] and [3e-4, 3e-1], each over the runs whose LR falls inside it (a window needs two runs at least).</summary>
     public static double TwoWindowMinimum(IReadOnlyCollection<LrPoint> points)

@@ -6,7 +6,9 @@ namespace Proxies.Experiments;
 
 /// <summary>
 /// Runs a named experiment's grid into a results folder, resuming: runs already in runs.csv are skipped (a run's id
-/// is a hash of its config, so the same run is never done twice). Every config is checked before any work.
+/// is a hash of its config, so the same run is never done twice). A run that another experiment under the same
+/// results root already recorded is copied, not retrained (its row relabelled with this experiment and variant, its
+/// measured wall time kept). Every config is checked before any work.
 /// </summary>
 public static class Sweep
 {
@@ -22,19 +24,27 @@ public static class Sweep
         var finishedBefore = recorded.Select(r => r.RunId).ToHashSet();
         var pending = slice.Where(c => !finishedBefore.Contains(c.RunId)).ToList();
         int skipped = slice.Count - pending.Count, done = 0;
-        progress?.Report(new SweepProgress(0, pending.Count, skipped, "", $"{skipped} of {slice.Count} runs already done"));
-        if (pending.Count == 0) return new SweepSummary(experiment.Name, slice.Count, skipped, 0, Array.Empty<string>(), store.Folder);
+        if (pending.Count == 0)
+        {
+            progress?.Report(new SweepProgress(0, 0, skipped, "", $"{skipped} of {slice.Count} runs already done"));
+            return new SweepSummary(experiment.Name, slice.Count, skipped, 0, Array.Empty<string>(), store.Folder);
+        }
         var sweepId = Manifest.NewSweepId();
         Manifest.RecordSweepStart(store, sweepId, profile.Name(), (shard ?? Shard.All).ToString(), workers, slice);
+        var copied = CopyRecordedElsewhere(resultsRoot, store, pending);
+        if (copied.Count > 0) Manifest.RecordCopies(store, sweepId, copied.Count);
+        pending = pending.Where(c => !copied.Contains(c.RunId)).ToList();
+        progress?.Report(new SweepProgress(0, pending.Count, skipped + copied.Count, "", $"{skipped} of {slice.Count} runs already done"
+            + (copied.Count > 0 ? $", {copied.Count} copied from other experiments under {resultsRoot}" : "")));
         try
         {
             var failures = executor.Execute(pending, resultsRoot, (id, message) =>
             {
                 int n = Interlocked.Increment(ref done);
-                progress?.Report(new SweepProgress(n, pending.Count, skipped, id, message));
+                progress?.Report(new SweepProgress(n, pending.Count, skipped + copied.Count, id, message));
             }, cancel);
             Manifest.RecordSweepEnd(store, sweepId, failures.Count == 0 ? "complete" : "failures", done - failures.Count);
-            return new SweepSummary(experiment.Name, slice.Count, skipped, done - failures.Count, failures, store.Folder);
+            return new SweepSummary(experiment.Name, slice.Count, skipped + copied.Count, done - failures.Count, failures, store.Folder);
         }
         catch (OperationCanceledException)
         {
@@ -54,6 +64,28 @@ public static class Sweep
         if (others.Count > 0)
             throw new InvalidConfigException(new[] { new ConfigError("--matmul", string.Join(",", planned.Select(m => m.Name())),
                 $"{folder} already holds {string.Join(",", others.Select(m => m.Name()))} runs of this experiment, and the analysis would pool the two; write to another --out") });
+    }
+
+    /// <summary>Copies into <paramref name="store"/> every pending run that a sibling experiment folder already holds
+    /// (same run id: the same config, seed and data), curve first, as <see cref="ResultsStore.Record"/> does.</summary>
+    static HashSet<string> CopyRecordedElsewhere(string resultsRoot, ResultsStore store, IReadOnlyList<TrainConfig> pending)
+    {
+        var copied = new HashSet<string>();
+        if (pending.Count == 0 || !Directory.Exists(resultsRoot)) return copied;
+        var wanted = pending.ToDictionary(c => c.RunId);
+        foreach (var folder in Directory.GetDirectories(resultsRoot).Order(StringComparer.Ordinal))
+        {
+            var other = new ResultsStore(folder);
+            if (Path.GetFullPath(folder) == Path.GetFullPath(store.Folder) || !File.Exists(other.RunsCsv)) continue;
+            foreach (var run in other.Runs())
+            {
+                if (!wanted.Remove(run.RunId, out var planned) || !File.Exists(other.CurvePath(run.RunId))) continue;
+                AtomicFile.WriteAllBytes(store.CurvePath(run.RunId), File.ReadAllBytes(other.CurvePath(run.RunId)));
+                RunsTable.Upsert(store.RunsCsv, run with { Config = planned });
+                copied.Add(run.RunId);
+            }
+        }
+        return copied;
     }
 
     /// <summary>The shard's runs, validated, without duplicates.</summary>

@@ -20,15 +20,24 @@ public static class InterventionFigures
 
     /// <summary>Final held-out loss against peak LR, one line per size, one panel per group. Diverged runs are drawn at
     /// their initial loss, as LR sensitivity counts them; seeds are averaged.</summary>
-    public static Figure FinalLossVsLr(string name, string title, IReadOnlyList<(string Label, IReadOnlyList<RunResult> Runs)> panels)
+    public static Figure FinalLossVsLr(string name, string title, IReadOnlyList<(string Label, IReadOnlyList<RunResult> Runs)> panels) =>
+        PerSizeVsLr(name, title, "final eval loss", panels, runs => Analysis.FinalLossByLr(runs).Select(x => (x.Lr, x.Loss)));
+
+    /// <summary>Each LR's share of LR sensitivity (<see cref="Analysis.SensitivityShares"/>, seeds averaged) against peak
+    /// LR, one line per size, one panel per group: the points of one line sum to that size's LR sensitivity.</summary>
+    public static Figure SensitivityShares(string name, string title, IReadOnlyList<(string Label, IReadOnlyList<RunResult> Runs)> panels) =>
+        PerSizeVsLr(name, title, "share of LR sensitivity (nats)", panels, runs => Analysis.SensitivityShares(runs).Select(x => (x.Lr, x.Share)));
+
+    static Figure PerSizeVsLr(string name, string title, string yTitle, IReadOnlyList<(string Label, IReadOnlyList<RunResult> Runs)> panels,
+        Func<IEnumerable<RunResult>, IEnumerable<(double Lr, double Y)>> points)
     {
         var sizes = panels.SelectMany(p => p.Runs).Select(r => (r.Config.Model.Width, r.Config.Model.Depth, r.Params)).Distinct()
             .OrderBy(s => s.Params).ToList();
-        var built = panels.Select(p => new Panel("peak learning rate", "final eval loss",
+        var built = panels.Select(p => new Panel("peak learning rate", yTitle,
             p.Runs.GroupBy(r => (r.Config.Model.Width, r.Config.Model.Depth)).OrderBy(g => g.First().Params).Select(g =>
             {
-                var points = Analysis.FinalLossByLr(g).OrderBy(x => x.Lr).ToList();
-                return new Series(SizeLabel(g.First()), points.Select(x => x.Lr).ToList(), points.Select(x => x.Loss).ToList(),
+                var line = points(g).OrderBy(x => x.Lr).ToList();
+                return new Series(SizeLabel(g.First()), line.Select(x => x.Lr).ToList(), line.Select(x => x.Y).ToList(),
                     Palette.ColourFor(sizes.FindIndex(s => s.Width == g.Key.Width && s.Depth == g.Key.Depth)), Markers: true);
             }).ToList(), LogX: true, Title: p.Label)).ToList();
         return Figure.SideBySide(name, title, built);

@@ -54,6 +54,14 @@ public static class Manifest
                 }
         });
 
+    /// <summary>Runs of this sweep copied from other experiments' folders instead of trained.</summary>
+    public static void RecordCopies(ResultsStore store, string sweepId, int runsCopied) =>
+        Update(store, root =>
+        {
+            foreach (var sweep in (root["sweeps"] as JsonArray ?? new JsonArray()).OfType<JsonObject>())
+                if ((string?)sweep["id"] == sweepId) sweep["runs_copied"] = runsCopied;
+        });
+
     /// <summary>Read-modify-write under the folder's lock, written atomically.</summary>
     public static void Update(ResultsStore store, Action<JsonObject> change)
     {

@@ -18,6 +18,21 @@ public class LrSensitivityTests
     }
 
     [Fact]
+    public void SharesByLrSumToLrSensitivity()
+    {
+        // ℓ0 = 5, best 2.5, N = 4. Clipped: 3 (LR 1e-3), 2.5, 5 (6.0 clipped), 5 (NaN) → shares 0.125, 0, 0.625, 0.625.
+        var points = new[]
+        {
+            new LrPoint(1e-2, 6.0, 5, false), new LrPoint(1e-3, 3.0, 5, false), new LrPoint(3e-2, double.NaN, 5, true),
+            new LrPoint(3e-3, 2.5, 5, false),
+        };
+        var shares = LrSensitivity.Shares(points);
+        Assert.Equal(new[] { 1e-3, 3e-3, 1e-2, 3e-2 }, shares.Select(s => s.Lr));
+        Assert.Equal(new[] { 0.125, 0, 0.625, 0.625 }, shares.Select(s => s.Share));
+        Assert.Equal(LrSensitivity.Compute(points), shares.Sum(s => s.Share), 12);
+    }
+
+    [Fact]
     public void AllEqualLossesGiveZero() =>
         Assert.Equal(0, LrSensitivity.Compute(new[] { new LrPoint(1e-3, 3, 5, false), new LrPoint(1e-2, 3, 5, false) }), 12);
 

@@ -103,6 +103,50 @@ public class SweepTests : TorchTest
         Assert.Equal(21, curve.RowCount);   // 40 steps probed every 2, plus the last
     }
 
+    [Fact]
+    public void ARunAnotherExperimentRecordedIsCopiedWithItsCurveNotRetrained()
+    {
+        var root = Directory.CreateTempSubdirectory().FullName;
+        var growth = Catalog.Find("attention-logit-growth");
+        Sweep.Run(growth, Profile.Smoke, root, new InProcessExecutor("cpu", 1), new Shard(0, 4));
+        var source = new ResultsStore(root, growth.Name);
+        var recorded = source.Runs();
+
+        var spy = new SpyExecutor();
+        var summary = Sweep.Run(Smoke, Profile.Smoke, root, spy);
+        var plan = Sweep.Plan(Smoke, Profile.Smoke, Shard.All);
+        var shared = plan.Select(c => c.RunId).Intersect(recorded.Select(r => r.RunId)).ToList();
+        Assert.NotEmpty(shared);                                  // the default recipe's seed-0 runs are attention-logit-growth's qk-ln on runs
+        Assert.Equal(plan.Count - shared.Count, spy.Runs.Count);   // only the others are trained
+        Assert.Empty(spy.Runs.Select(c => c.RunId).Intersect(shared));
+        Assert.Equal(shared.Count, summary.Skipped);
+
+        var store = new ResultsStore(root, Smoke.Name);
+        foreach (var id in shared)
+        {
+            var copy = store.Runs().Single(r => r.RunId == id);
+            var original = recorded.Single(r => r.RunId == id);
+            Assert.Equal(Smoke.Name, copy.Config.Experiment);
+            Assert.Equal("default", copy.Config.Variant);
+            Assert.Equal(original.FinalEvalLoss, copy.FinalEvalLoss);
+            Assert.Equal(original[RunSummary.WallSeconds], copy[RunSummary.WallSeconds]);
+            Assert.Equal(File.ReadAllBytes(source.CurvePath(id)), File.ReadAllBytes(store.CurvePath(id)));
+        }
+        var sweep = Manifest.Read(store.ManifestPath)!["sweeps"]![0]!;
+        Assert.Equal(shared.Count, (int)sweep["runs_copied"]!);
+    }
+
+    /// <summary>Records what it was asked to train, and trains nothing.</summary>
+    sealed class SpyExecutor : IRunExecutor
+    {
+        public List<TrainConfig> Runs { get; } = new();
+        public IReadOnlyList<string> Execute(IReadOnlyList<TrainConfig> runs, string resultsRoot, Action<string, string> finished, CancellationToken cancel)
+        {
+            Runs.AddRange(runs);
+            return Array.Empty<string>();
+        }
+    }
+
     /// <summary>Calls back once three runs have finished.</summary>
     sealed class Progress3(Action after) : IProgress<SweepProgress>
     {
