@@ -28,6 +28,42 @@ public static class KappaTransplant
         return scales;
     }
 
+    /// <summary>Trains <paramref name="config"/> and, on the trained model, measures <see cref="LossCurve"/> with a
+    /// batch of held-out tokens and the run's own held-out loss.</summary>
+    public static (Training.RunResult Run, IReadOnlyList<(double Kappa, double MaxLogit, double Loss)> Curve) TrainAndTransplant(
+        Training.TrainConfig config, IReadOnlyList<double> kappas, Device? device = null)
+    {
+        device ??= CPU;
+        var streams = Data.TokenStreams.Load(config.Data ?? Data.TextCorpus.DefaultPath, config.Vocab);
+        IReadOnlyList<(double, double, double)> curve = [];
+        var (run, _) = Training.Trainer.Run(config, device, afterStep: (step, model) =>
+        {
+            if (step != config.Steps - 1) return;
+            var (tokens, _) = Data.BatchSampler.EvalBatches(streams.Eval, 1, config.BatchSize, config.Model.SeqLen, device).First();
+            curve = LossCurve(model, tokens, () => Training.Trainer.EvalLoss(model, streams, config, device), kappas);
+        });
+        return (run, curve);
+    }
+
+    /// <summary>Fig 10's curve: for each κ, transplants it on <paramref name="tokens"/> and measures
+    /// <paramref name="heldOutLoss"/>; every scale is set back to 1 afterwards.</summary>
+    public static IReadOnlyList<(double Kappa, double MaxLogit, double Loss)> LossCurve(Transformer model, Tensor tokens,
+        Func<double> heldOutLoss, IReadOnlyList<double> kappas)
+    {
+        try
+        {
+            return kappas.Select(kappa =>
+            {
+                Apply(model, tokens, kappa);
+                return (kappa, MaxLogits(model, tokens).Max(), heldOutLoss());
+            }).ToList();
+        }
+        finally
+        {
+            foreach (var block in model.Blocks) block.LogitScale = 1;
+        }
+    }
+
     /// <summary>Each block's max attention logit on <paramref name="tokens"/>, at the current scales.</summary>
     public static double[] MaxLogits(Transformer model, Tensor tokens)
     {

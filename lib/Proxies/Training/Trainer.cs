@@ -17,8 +17,11 @@ namespace Proxies.Training;
 /// </summary>
 public static class Trainer
 {
+    /// <param name="afterStep">Called after each optimizer step with the step index and the model (to save or probe a
+    /// checkpoint, or to experiment on the trained model at the last step); it must leave the model as it found it if
+    /// training is to go on.</param>
     public static (RunResult Result, Curve Curve) Run(TrainConfig config, Device? device = null,
-        IProgress<TrainProgress>? progress = null, CancellationToken cancel = default)
+        IProgress<TrainProgress>? progress = null, CancellationToken cancel = default, Action<int, Transformer>? afterStep = null)
     {
         ConfigValidation.Ensure(config);
         TorchRuntime.Start();
@@ -67,6 +70,7 @@ public static class Trainer
             optimizer.Step(config.Lr, schedule.Multiplier(step), updates);
             if (config.MuCentering) OutputLogitFixes.CenterHead(model.HeadWeight);
             stepsDone = step + 1;
+            afterStep?.Invoke(step, model);
 
             // Between probes only the loss and gradient norm are read (one small transfer), so divergence is caught at
             // the step it happens; on probe steps every probe's named values come in one transfer (metrics as data).

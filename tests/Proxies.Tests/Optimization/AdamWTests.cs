@@ -58,6 +58,32 @@ public class AdamWTests : TorchTest
     }
 
     [Fact]
+    public void TheUnscaledUpdateIsAdamsRatioAndItsRmsTheProbesValue()
+    {
+        // Second step of the reference above: Δ = m̂/(√v̂ + ε) per coordinate (Molybog's r), the update before η and
+        // decay; update_rms is √(mean Δ²).
+        double[][] grads = { new[] { 0.5, -1.0 }, new[] { 0.1, 0.3 } };
+        var expected = new double[2];
+        for (int i = 0; i < 2; i++)
+        {
+            double m = 0.1 * 0.9 * grads[0][i] + 0.1 * grads[1][i], v = 0.05 * 0.95 * grads[0][i] * grads[0][i] + 0.05 * grads[1][i] * grads[1][i];
+            expected[i] = m / (1 - 0.81) / (Math.Sqrt(v / (1 - 0.9025)) + 1e-8);
+        }
+        var p = new Parameter(tensor(new float[] { 1, -2 }));
+        using var opt = new AdamW(new[] { new ParameterGroup("w", p, ParameterKind.Linear, 2, 1) }, 0.9, 0.95, 1e-8, 0.01);
+        var updates = new Tensor[1];
+        foreach (var g in grads)
+        {
+            p.grad = tensor(g.Select(x => (float)x).ToArray());
+            opt.Step(0.1, 1, updates);
+        }
+        var delta = updates[0].data<float>().ToArray();
+        Assert.Equal(expected[0], delta[0], 5);
+        Assert.Equal(expected[1], delta[1], 5);
+        Assert.Equal(Math.Sqrt((expected[0] * expected[0] + expected[1] * expected[1]) / 2), Proxies.Probes.LayerStatistics.Rms(updates[0]).item<float>(), 5);
+    }
+
+    [Fact]
     public void IndependentAndCoupledDecayDifferByTheFactorEta()
     {
         // With a zero gradient only decay acts: independent shrinks θ by s·λ, coupled by s·η·λ.
