@@ -23,13 +23,17 @@ public sealed record TokenStreams(int[] Train, int[] Eval, int Vocab, string Sou
 
     /// <summary>Tokenizes once per path and vocabulary: kept in memory for this process (sweeps train many models
     /// on one corpus) and on disk in <see cref="CacheFolder.Default"/> for the next processes.</summary>
+    /// <param name="path">A text file, or a genre selection of the shipped corpus (<see cref="BrownGenres"/>; tokenized in
+    /// memory, not cached on disk).</param>
     public static TokenStreams Load(string path, string vocabSpec = "bytes")
     {
-        var key = (Path.GetFullPath(path), vocabSpec);
+        bool genres = BrownGenres.IsSpec(path);
+        var key = (genres ? path : Path.GetFullPath(path), vocabSpec);
         lock (Cache)
         {
             if (!Cache.TryGetValue(key, out var streams))
-                Cache[key] = streams = new TokenStreamCache(CacheFolder.Default).Load(key.Item1, vocabSpec);
+                Cache[key] = streams = genres ? FromCorpus(BrownGenres.Load(path), vocabSpec)
+                    : new TokenStreamCache(CacheFolder.Default).Load(key.Item1, vocabSpec);
             return streams;
         }
     }

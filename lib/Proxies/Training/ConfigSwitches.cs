@@ -76,8 +76,10 @@ public static class ConfigSwitches
             (_, v) => NotNegative(v, " (the study uses 1e-4)")),
         // Data and measurement.
         Int("--seed", "seed", "initialisation and batch order", c => c.Seed, (c, v) => c with { Seed = v }),
-        Text("--data", "data", "FILE", "text to train on (the shipped Brown corpus)", c => c.Data, (c, v) => c with { Data = v },
-            (_, v) => !File.Exists(v) ? "file does not exist; give a .txt, .jsonl or .gz text file"
+        Text("--data", "data", "FILE|brown:GENRES", "text to train on (the shipped Brown corpus; brown:abcdefghj: its non-fiction genres)",
+            c => c.Data, (c, v) => c with { Data = v },
+            (_, v) => Data.BrownGenres.IsSpec(v) ? Data.BrownGenres.Check(v)
+                : !File.Exists(v) ? "file does not exist; give a .txt, .jsonl or .gz text file, or brown:GENRES"
                 : new FileInfo(v).Length == 0 ? "file is empty; give a file with text in it" : null),
         Text("--vocab", "vocab", "bytes|words:N|bpe:N|FILE", "tokens", c => c.Vocab, (c, v) => c with { Vocab = v }, (_, v) => Data.Vocabularies.Check(v)),
         Int("--probe-every", "probe_every", "probes every k steps", c => c.ProbeEvery, (c, v) => c with { ProbeEvery = v }, (_, v) => AtLeast(v, 1)),

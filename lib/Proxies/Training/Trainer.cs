@@ -20,8 +20,11 @@ public static class Trainer
     /// <param name="afterStep">Called after each optimizer step with the step index and the model (to save or probe a
     /// checkpoint, or to experiment on the trained model at the last step); it must leave the model as it found it if
     /// training is to go on.</param>
+    /// <param name="startFrom">Sets the model's weights before training (fine-tuning from a checkpoint); the optimizer
+    /// starts fresh.</param>
     public static (RunResult Result, Curve Curve) Run(TrainConfig config, Device? device = null,
-        IProgress<TrainProgress>? progress = null, CancellationToken cancel = default, Action<int, Transformer>? afterStep = null)
+        IProgress<TrainProgress>? progress = null, CancellationToken cancel = default, Action<int, Transformer>? afterStep = null,
+        Action<Transformer>? startFrom = null)
     {
         ConfigValidation.Ensure(config);
         TorchRuntime.Start();
@@ -34,6 +37,7 @@ public static class Trainer
         // must not draw from each other's stream. Seeded alike, it yields what manual_seed(seed) would.
         using var generator = new Generator((ulong)config.Seed);
         using var model = new Transformer(modelConfig, device, generator);
+        startFrom?.Invoke(model);
         var groups = MuParamGroups.Build(model);
         using IOptimizer optimizer = config.Optimizer == OptimizerKind.Sgd
             ? new Sgd(groups, config.WeightDecay, config.WdMode)
