@@ -69,6 +69,10 @@ public sealed record ModelConfig
     public FinalLnGain FinalLnGain { get; init; } = FinalLnGain.Learned;
     /// <summary>Logit soft-capping y ← C·tanh(y/C) (Gemma 2; 30 in the output-logit study); 0 is off.</summary>
     public double LogitSoftcap { get; init; }
+
+    /// <summary>GLM-130B's embedding-gradient shrink α: x ← α·x + (1 − α)·stopgrad(x) on the embedding output, so the
+    /// forward pass is unchanged and the embedding's gradient is multiplied by α (1: off; GLM-130B uses 0.1).</summary>
+    public double EmbedGradShrink { get; init; } = 1;
     public Precision Precision { get; init; } = Precision.Fp32;
     public MatmulPrecision Matmul { get; init; } = MatmulPrecision.Fp32;
 

@@ -41,6 +41,7 @@ public sealed class Transformer : nn.Module
     public Tensor Forward(Tensor tokens, ForwardProbe? probe = null)
     {
         var x = embed.index_select(0, tokens.flatten()).view(tokens.shape[0], tokens.shape[1], Config.Width);
+        if (Config.EmbedGradShrink != 1) x = Config.EmbedGradShrink * x + (1 - Config.EmbedGradShrink) * x.detach();
         probe?.RecordActivation("embed", x);
         for (int b = 0; b < blocks.Count; b++) x = blocks[b].Forward(x, rope, probe, b);
         var h = LayerNorm(x, ln_f, Config.LnEps);

@@ -22,6 +22,31 @@ public class TransformerTests : TorchTest
     }
 
     [Fact]
+    public void EmbeddingGradientShrinkLeavesTheForwardAloneAndScalesOnlyTheEmbeddingGradient()
+    {
+        // GLM-130B's x ← α·x + (1 − α)·stopgrad(x): same logits, embedding gradient × α, every other gradient unchanged.
+        (float[] Logits, float[] Embedding, float[][] Others) Run(double alpha)
+        {
+            using var generator = new Generator(5);
+            using var model = new Transformer(new ModelConfig { Width = 32, Depth = 1, Heads = 1, SeqLen = 8, Vocab = 256, EmbedGradShrink = alpha }, CPU, generator);
+            var tokens = randint(0, 256, new long[] { 2, 8 }, generator: generator);
+            var logits = model.Forward(tokens);
+            logits.square().mean().backward();
+            float[] Grad(TorchSharp.Modules.Parameter p) => p.grad!.flatten().data<float>().ToArray();
+            return (logits.detach().flatten().data<float>().ToArray(), Grad(model.Embedding),
+                model.parameters().Where(p => !ReferenceEquals(p, model.Embedding)).Select(Grad).ToArray());
+        }
+        var plain = Run(1);
+        var shrunk = Run(0.1);
+        // 0.1·x + 0.9·x is x up to float32 rounding.
+        Assert.Equal(plain.Logits, shrunk.Logits, (a, b) => Math.Abs(a - b) <= 1e-5 * (1 + Math.Abs(a)));
+        Assert.True(plain.Embedding.Any(g => g != 0));
+        for (int i = 0; i < plain.Embedding.Length; i++) Assert.Equal(0.1 * plain.Embedding[i], shrunk.Embedding[i], 1e-6);
+        Assert.Equal(plain.Others.Length, shrunk.Others.Length);
+        foreach (var (a, b) in plain.Others.Zip(shrunk.Others)) Assert.Equal(a, b, (x, y) => Math.Abs(x - y) <= 1e-5 * (1 + Math.Abs(x)));
+    }
+
+    [Fact]
     public void InitialisationDrawsOnlyFromItsOwnGenerator()
     {
         // Runs side by side in one process must not share a random stream: draws from the global generator between
