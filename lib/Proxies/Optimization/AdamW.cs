@@ -56,6 +56,28 @@ public sealed class AdamW : IOptimizer
         }
     }
 
+    /// <summary>Fraction of a group's coordinates whose update ratio r = m̂/(√v̂ + ε) (the unscaled update Δ) has
+    /// |r| > 0.9: near 0 while gradients are noise around a mean, near 1 when the update has become sign descent, the
+    /// bimodal state that precedes Adam's loss spikes (Molybog et al. 2023).</summary>
+    public static string RatioAboveName(string group) => $"adam_ratio_above_0.9/{group}";
+
+    /// <summary>Fraction of a group's coordinates with √v̂ &lt; ε: where ε, not the gradient, sets the update's size.</summary>
+    public static string BelowEpsName(string group) => $"adam_sqrt_v_below_eps/{group}";
+
+    public Probes.Scalars Statistics(Tensor[] updates)
+    {
+        using var _ = no_grad();
+        var scalars = new Probes.Scalars();
+        double bc2 = 1 - Math.Pow(Beta2, StepCount);
+        for (int i = 0; i < Groups.Count; i++)
+        {
+            if (updates[i] is not { } delta) continue;
+            scalars.Add(RatioAboveName(Groups[i].Name), (delta.abs() > 0.9).to_type(ScalarType.Float32).mean());
+            scalars.Add(BelowEpsName(Groups[i].Name), ((v[i] / bc2).sqrt() < Eps).to_type(ScalarType.Float32).mean());
+        }
+        return scalars;
+    }
+
     public void ZeroGrad()
     {
         foreach (var group in Groups) group.Parameter.grad?.zero_();

@@ -14,5 +14,9 @@ public interface IOptimizer : IDisposable
     /// before the LR (Adam's Δ, SGD's gradient).</summary>
     void Step(double peakLr, double multiplier, Tensor[]? unscaledUpdates = null);
 
+    /// <summary>The optimizer's own per-group probes after a step, given that step's unscaled updates (AdamW: the
+    /// update-ratio statistics of Molybog et al. 2023; SGD: none).</summary>
+    Probes.Scalars Statistics(Tensor[] updates);
+
     void ZeroGrad();
 }

@@ -11,6 +11,8 @@ public sealed class Sgd(IReadOnlyList<ParameterGroup> groups, double weightDecay
 {
     public IReadOnlyList<ParameterGroup> Groups => groups;
 
+    public Probes.Scalars Statistics(Tensor[] updates) => new();
+
     public void Step(double peakLr, double multiplier, Tensor[]? unscaledUpdates = null)
     {
         using var _ = no_grad();

@@ -83,7 +83,8 @@ public static class Trainer
                 scalars.Add(loss.Statistics())
                     .Add(OutputStatistics.Collect(model, attention!.FinalHiddenMean!))
                     .Add(attention.Scalars())
-                    .Add(LayerStatistics.Collect(groups, gradRms!, updates!));
+                    .Add(LayerStatistics.Collect(groups, gradRms!, updates!))
+                    .Add(optimizer.Statistics(updates!));
             else
                 scalars.Add(RunSummary.Loss, loss.CrossEntropy);
             var read = scalars.Read();

@@ -84,6 +84,21 @@ public class AdamWTests : TorchTest
     }
 
     [Fact]
+    public void RatioStatisticsCountSignLikeUpdatesAndEpsilonDominatedCoordinates()
+    {
+        // First step, g = (1, −1, 1e-12, 0), ε = 1e-8: Δ = g/(|g| + ε) = (≈1, ≈−1, ≈1e-4, 0) → |r| > 0.9 for 2 of 4;
+        // √v̂ = |g| = (1, 1, 1e-12, 0) → below ε for 2 of 4.
+        var p = new Parameter(zeros(4));
+        using var opt = new AdamW(new[] { new ParameterGroup("w", p, ParameterKind.Linear, 4, 1) }, 0.9, 0.95, 1e-8, 0);
+        p.grad = tensor(new float[] { 1, -1, 1e-12f, 0 });
+        var updates = new Tensor[1];
+        opt.Step(0.1, 1, updates);
+        var values = opt.Statistics(updates).Read();
+        Assert.Equal(0.5, values[AdamW.RatioAboveName("w")], 6);
+        Assert.Equal(0.5, values[AdamW.BelowEpsName("w")], 6);
+    }
+
+    [Fact]
     public void IndependentAndCoupledDecayDifferByTheFactorEta()
     {
         // With a zero gradient only decay acts: independent shrinks θ by s·λ, coupled by s·η·λ.
