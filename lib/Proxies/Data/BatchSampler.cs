@@ -29,6 +29,12 @@ public sealed class BatchSampler
         return Split(buffer, batchSize, seqLen, device);
     }
 
+    /// <summary>Draws and discards <paramref name="batches"/> batches (skip-and-restart skips the data after a spike).</summary>
+    public void Skip(int batches)
+    {
+        for (int i = 0; i < batches * batchSize; i++) random.Next(stream.Length - seqLen - 1);
+    }
+
     /// <summary>Fixed, evenly spaced windows of a stream, for the held-out loss (same every call).</summary>
     public static IEnumerable<(Tensor Inputs, Tensor Targets)> EvalBatches(int[] stream, int batches, int batchSize, int seqLen, Device device)
     {

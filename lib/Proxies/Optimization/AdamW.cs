@@ -78,6 +78,16 @@ public sealed class AdamW : IOptimizer
         return scalars;
     }
 
+    public OptimizerState Save() =>
+        new(m.Concat(v).Select(t => t.detach().clone().DetachFromDisposeScope()).ToArray(), StepCount);
+
+    public void Restore(OptimizerState state)
+    {
+        using var _ = no_grad();
+        foreach (var (mine, saved) in m.Concat(v).Zip(state.Tensors)) mine.copy_(saved);
+        StepCount = state.StepCount;
+    }
+
     public void ZeroGrad()
     {
         foreach (var group in Groups) group.Parameter.grad?.zero_();

@@ -18,5 +18,11 @@ public interface IOptimizer : IDisposable
     /// update-ratio statistics of Molybog et al. 2023; SGD: none).</summary>
     Probes.Scalars Statistics(Tensor[] updates);
 
+    /// <summary>A copy of the state, outside any dispose scope (the caller disposes it).</summary>
+    OptimizerState Save();
+
+    /// <summary>Sets the state back to <paramref name="state"/> (copied in; the state stays the caller's).</summary>
+    void Restore(OptimizerState state);
+
     void ZeroGrad();
 }

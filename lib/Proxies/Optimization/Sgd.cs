@@ -13,6 +13,11 @@ public sealed class Sgd(IReadOnlyList<ParameterGroup> groups, double weightDecay
 
     public Probes.Scalars Statistics(Tensor[] updates) => new();
 
+    /// <summary>Plain SGD keeps no state.</summary>
+    public OptimizerState Save() => new([], 0);
+
+    public void Restore(OptimizerState state) { }
+
     public void Step(double peakLr, double multiplier, Tensor[]? unscaledUpdates = null)
     {
         using var _ = no_grad();

@@ -77,6 +77,12 @@ public static class ConfigSwitches
             with { Check = c => c.MuCentering && c.Model.TieHead ? "needs an untied head (--tie-head off): centering a tied head would shift the input embeddings too" : null },
         Number("--mu-loss", "mu_loss", "μ-loss coefficient (+coef·‖μ‖²)", c => c.MuLoss, (c, v) => c with { MuLoss = v },
             (_, v) => NotNegative(v, " (the study uses 1e-4)")),
+        Number("--spike-restart", "spike_restart", "skip-and-restart: a loss above K × its moving average rewinds the run (0: off)",
+            c => c.SpikeRestart, (c, v) => c with { SpikeRestart = v }, (_, v) => v == 0 || v > 1 ? null : "must be 0 (off) or a factor above 1, e.g. 1.3"),
+        Int("--restart-rewind", "restart_rewind", "skip-and-restart: checkpoint every N steps; a restart goes back N to 2N", c => c.RestartRewind,
+            (c, v) => c with { RestartRewind = v }, (_, v) => v >= 1 ? null : "must be at least 1"),
+        Int("--restart-skip", "restart_skip", "skip-and-restart: batches skipped after a restart", c => c.RestartSkip,
+            (c, v) => c with { RestartSkip = v }, (_, v) => v >= 0 ? null : "must be 0 or more"),
         // Data and measurement.
         Int("--seed", "seed", "initialisation and batch order", c => c.Seed, (c, v) => c with { Seed = v }),
         Text("--data", "data", "FILE|brown:GENRES", "text to train on (the shipped Brown corpus; brown:abcdefghj: its non-fiction genres)",

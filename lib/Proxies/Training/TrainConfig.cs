@@ -32,6 +32,13 @@ public sealed record TrainConfig
     /// <summary>μ-loss coefficient: + coef·‖μ‖² (0 is off; the study uses 1e-4).</summary>
     public double MuLoss { get; init; }
     public double ClipNorm { get; init; } = 1.0;
+    /// <summary>Skip-and-restart (<see cref="Training.SpikeRestart"/>): a training loss above this factor times its moving
+    /// average rewinds the run; 0 is off.</summary>
+    public double SpikeRestart { get; init; }
+    /// <summary>How far back a restart goes: checkpoints are taken every this many steps.</summary>
+    public int RestartRewind { get; init; } = 20;
+    /// <summary>Batches skipped after a restart.</summary>
+    public int RestartSkip { get; init; } = 40;
     public int Seed { get; init; }
     /// <summary>Text file to train on; null means the shipped Brown corpus.</summary>
     public string? Data { get; init; }

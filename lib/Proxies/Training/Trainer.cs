@@ -53,6 +53,7 @@ public static class Trainer
             [RunSummary.Initial(OutputStatistics.HeadMuNorm)] = OutputStatistics.MuNorm(model.HeadWeight),
         };
         int divergedStep = -1, stepsDone = 0;
+        using var restart = config.SpikeRestart > 0 ? new SpikeRestart(config, groups, optimizer) : null;
         var trainClock = Stopwatch.StartNew();
 
         for (int step = 0; step < config.Steps; step++)
@@ -73,7 +74,7 @@ public static class Trainer
             var updates = probing ? new Tensor[groups.Count] : null;
             optimizer.Step(config.Lr, schedule.Multiplier(step), updates);
             if (config.MuCentering) OutputLogitFixes.CenterHead(model.HeadWeight);
-            stepsDone = step + 1;
+            stepsDone++;
             afterStep?.Invoke(step, model);
 
             // Between probes only the loss and gradient norm are read (one small transfer), so divergence is caught at
@@ -88,6 +89,14 @@ public static class Trainer
             else
                 scalars.Add(RunSummary.Loss, loss.CrossEntropy);
             var read = scalars.Read();
+            if (restart?.After(step, read[RunSummary.Loss]) is int rewoundTo)
+            {
+                curve.Add(new Dictionary<string, double>
+                    { ["step"] = step, ["lr"] = schedule.LearningRate(step), [RunSummary.Loss] = read[RunSummary.Loss], [SpikeRestart.RewoundTo] = rewoundTo });
+                sampler.Skip(config.RestartSkip);
+                step = rewoundTo - 1;
+                continue;
+            }
             bool finite = new[] { RunSummary.Loss, GradientClipping.GradNorm, LossTerms.LogZName }
                 .All(name => !read.TryGetValue(name, out var v) || double.IsFinite(v));
             if (!probing && finite) continue;   // nothing recorded between probes unless the run diverged
