@@ -84,6 +84,8 @@ public static class ConfigSwitches
         Int("--restart-skip", "restart_skip", "skip-and-restart: batches skipped after a restart", c => c.RestartSkip,
             (c, v) => c with { RestartSkip = v }, (_, v) => v >= 0 ? null : "must be 0 or more"),
         // Data and measurement.
+        OnOff("--ratio-histogram", "ratio_histogram", "also probe the histogram of AdamW's |m̂/(√v̂+ε)| per layer (11 bins)", c => c.RatioHistogram,
+            (c, v) => c with { RatioHistogram = v }),
         Int("--seed", "seed", "initialisation and batch order", c => c.Seed, (c, v) => c with { Seed = v }),
         Text("--data", "data", "FILE|brown:GENRES", "text to train on (the shipped Brown corpus; brown:abcdefghj: its non-fiction genres)",
             c => c.Data, (c, v) => c with { Data = v },

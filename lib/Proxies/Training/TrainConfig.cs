@@ -46,6 +46,8 @@ public sealed record TrainConfig
     public string Vocab { get; init; } = "bytes";
     /// <summary>Probes (per-layer RMS, attention and output logits) every k steps; the loss is read then too.</summary>
     public int ProbeEvery { get; init; } = 1;
+    /// <summary>Also probe the histogram of AdamW's |m̂/(√v̂+ε)| per parameter group (11 values per group and probe).</summary>
+    public bool RatioHistogram { get; init; }
     /// <summary>Held-out loss every k steps (0: only at the start and the end).</summary>
     public int EvalEvery { get; init; }
     public int EvalBatches { get; init; } = 8;

@@ -41,7 +41,7 @@ public static class Trainer
         var groups = MuParamGroups.Build(model);
         using IOptimizer optimizer = config.Optimizer == OptimizerKind.Sgd
             ? new Sgd(groups, config.WeightDecay, config.WdMode)
-            : new AdamW(groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode);
+            : new AdamW(groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode) { RatioHistogram = config.RatioHistogram };
         var sampler = new BatchSampler(streams.Train, config.BatchSize, modelConfig.SeqLen, config.Seed);
         var schedule = config.Schedule;
         var curve = new Curve();
