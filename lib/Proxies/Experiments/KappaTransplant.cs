@@ -28,21 +28,23 @@ public static class KappaTransplant
         return scales;
     }
 
-    /// <summary>Trains <paramref name="config"/> and, on the trained model, measures <see cref="LossCurve"/> with a
-    /// batch of held-out tokens and the run's own held-out loss.</summary>
-    public static (Training.RunResult Run, IReadOnlyList<(double Kappa, double MaxLogit, double Loss)> Curve) TrainAndTransplant(
+    /// <summary>Trains <paramref name="config"/> and, on the trained model, measures its own max attention logit (all
+    /// blocks) and <see cref="LossCurve"/> with a batch of held-out tokens and the run's own held-out loss.</summary>
+    public static (Training.RunResult Run, double OwnMaxLogit, IReadOnlyList<(double Kappa, double MaxLogit, double Loss)> Curve) TrainAndTransplant(
         Training.TrainConfig config, IReadOnlyList<double> kappas, Device? device = null)
     {
         device ??= CPU;
         var streams = Data.TokenStreams.Load(config.Data ?? Data.TextCorpus.DefaultPath, config.Vocab);
         IReadOnlyList<(double, double, double)> curve = [];
+        double own = double.NaN;
         var (run, _) = Training.Trainer.Run(config, device, afterStep: (step, model) =>
         {
             if (step != config.Steps - 1) return;
             var (tokens, _) = Data.BatchSampler.EvalBatches(streams.Eval, 1, config.BatchSize, config.Model.SeqLen, device).First();
+            own = MaxLogits(model, tokens).Max();
             curve = LossCurve(model, tokens, () => Training.Trainer.EvalLoss(model, streams, config, device), kappas);
         });
-        return (run, curve);
+        return (run, own, curve);
     }
 
     /// <summary>Fig 10's curve: for each κ, transplants it on <paramref name="tokens"/> and measures
