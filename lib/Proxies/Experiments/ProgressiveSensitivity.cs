@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Proxies.Data;
 using Proxies.Model;
 using Proxies.Optimization;
@@ -91,9 +92,10 @@ public static class ProgressiveSensitivity
     public static (IReadOnlyList<PerturbationRow> Perturbations, IReadOnlyList<FineTuneRow> FineTunes) RunOrLoad(
         ProgressiveSensitivityPlan plan, string folder, Device? device = null, IProgress<string>? progress = null)
     {
-        var planJson = JsonSerializer.Serialize(plan, TrainConfig.JsonOptions);
+        var fingerprint = Fingerprint(plan);
+        var planJson = PlanJson(plan);
         string planPath = Path.Combine(folder, "plan.json"), perturbPath = Path.Combine(folder, "perturbation.csv"), fineTunePath = Path.Combine(folder, "finetune.csv");
-        if (File.Exists(planPath) && File.ReadAllText(planPath) == planJson && File.Exists(perturbPath) && File.Exists(fineTunePath))
+        if (File.Exists(planPath) && File.Exists(perturbPath) && File.Exists(fineTunePath) && FingerprintOf(planPath) == fingerprint)
             return (ReadPerturbations(perturbPath), ReadFineTunes(fineTunePath));
         var (perturbations, fineTunes) = Run(plan, device ?? CPU, progress);
         Directory.CreateDirectory(folder);
@@ -147,6 +149,24 @@ public static class ProgressiveSensitivity
         }
         foreach (var s in snapshots.Values) foreach (var t in s) t.Dispose();
         return (perturbations, fineTunes);
+    }
+
+    /// <summary>What identifies a plan's results: the two runs by their ids (which leave out fields at their defaults, so
+    /// a config field added later does not make committed results look stale), the checkpoints, γ and noise seeds.</summary>
+    public static string Fingerprint(ProgressiveSensitivityPlan plan) =>
+        $"{plan.PreTrain.RunId} {string.Join(",", plan.Checkpoints)} {string.Join(",", plan.Gammas)} {plan.NoiseSeeds} {plan.FineTune.RunId}";
+
+    /// <summary>plan.json: the fingerprint, and the full plan for the reader.</summary>
+    public static string PlanJson(ProgressiveSensitivityPlan plan) => new JsonObject
+    {
+        ["fingerprint"] = Fingerprint(plan),
+        ["plan"] = JsonSerializer.SerializeToNode(plan, TrainConfig.JsonOptions),
+    }.ToJsonString(TrainConfig.JsonOptions);
+
+    static string? FingerprintOf(string planPath)
+    {
+        try { return (string?)JsonNode.Parse(File.ReadAllText(planPath))?["fingerprint"]; }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { return null; }   // an older or torn file: recompute
     }
 
     static List<PerturbationRow> ReadPerturbations(string path) =>

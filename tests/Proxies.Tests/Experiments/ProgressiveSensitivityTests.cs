@@ -47,4 +47,20 @@ public class ProgressiveSensitivityTests : TorchTest
             Proxies.Training.ConfigValidation.EnsureRules(plan.FineTune);
         }
     }
+
+    [Fact]
+    public void ResultsOfTheSamePlanAreReadNotRecomputed()
+    {
+        var plan = ProgressiveSensitivity.Plan(Profile.Smoke);
+        var folder = Directory.CreateTempSubdirectory().FullName;
+        File.WriteAllText(Path.Combine(folder, "plan.json"), ProgressiveSensitivity.PlanJson(plan));
+        File.WriteAllText(Path.Combine(folder, "perturbation.csv"), "step,tokens,gamma,noise_seed,base_loss,perturbed_loss,increase\n20,5120,0.1,0,2.5,2.75,0.25\n");
+        File.WriteAllText(Path.Combine(folder, "finetune.csv"), "step,tokens,pretrain_loss_before,pretrain_loss_after,finetune_loss_before,finetune_loss_after\n20,5120,2.5,2.4,2.6,2.3\n");
+        var (perturbations, fineTunes) = ProgressiveSensitivity.RunOrLoad(plan, folder);
+        Assert.Equal(0.25, Assert.Single(perturbations).Increase, 12);
+        Assert.Equal(2.3, Assert.Single(fineTunes).FineTuneLossAfter, 12);
+        // The fingerprint names runs by id: a field added at its default leaves it unchanged; another γ changes it.
+        Assert.Equal(ProgressiveSensitivity.Fingerprint(plan), ProgressiveSensitivity.Fingerprint(plan with { PreTrain = plan.PreTrain with { SpikeRestart = 0 } }));
+        Assert.NotEqual(ProgressiveSensitivity.Fingerprint(plan), ProgressiveSensitivity.Fingerprint(plan with { Gammas = [0.1] }));
+    }
 }
