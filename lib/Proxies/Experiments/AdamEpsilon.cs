@@ -36,10 +36,9 @@ public static class AdamEpsilon
     /// <summary>The mean of a curve column over the probes in the last <see cref="LateFraction"/> of the run.</summary>
     public static double LateMean(ResultsStore store, RunResult run, string column)
     {
-        var curve = CurveFile.Read(store.CurvePath(run.RunId));
         double from = (1 - LateFraction) * run.Config.Steps;
-        return curve.Values("step").Zip(curve.Values(column)).Where(p => p.First >= from && double.IsFinite(p.Second))
-            .Select(p => p.Second).DefaultIfEmpty(double.NaN).Average();
+        return CurveFile.Read(store.CurvePath(run.RunId)).FinitePoints(column)
+            .Where(p => p.Step >= from).Select(p => p.Value).DefaultIfEmpty(double.NaN).Average();
     }
 
     /// <summary>Block <paramref name="block"/>'s first MLP layer (its parameter group's name).</summary>

@@ -47,10 +47,9 @@ public static class LogitPrediction
     /// <summary>Block 0's largest max attention logit at the probes up to <see cref="MeasureFraction"/> of the run.</summary>
     public static double EarlyMaxLogit(ResultsStore store, RunResult run)
     {
-        var curve = CurveFile.Read(store.CurvePath(run.RunId));
         int until = MeasuredUntil(run.Config);
-        return curve.Values("step").Zip(curve.Values(ForwardProbe.BlockMaxLogit(0)))
-            .Where(p => p.First <= until && double.IsFinite(p.Second)).Select(p => p.Second).DefaultIfEmpty(double.NaN).Max();
+        return CurveFile.Read(store.CurvePath(run.RunId)).FinitePoints(ForwardProbe.BlockMaxLogit(0))
+            .Where(p => p.Step <= until).Select(p => p.Value).DefaultIfEmpty(double.NaN).Max();
     }
 
     public static int MeasuredUntil(TrainConfig config) => (int)Math.Floor(MeasureFraction * config.Steps);

@@ -79,15 +79,6 @@ public static class ProgressiveSensitivity
         }
     }
 
-    static Tensor[] Snapshot(Transformer model) =>
-        MuParamGroups.Build(model).Select(g => g.Parameter.detach().clone().DetachFromDisposeScope()).ToArray();
-
-    static void Restore(Transformer model, Tensor[] snapshot)
-    {
-        using var _ = no_grad();
-        foreach (var (group, saved) in MuParamGroups.Build(model).Zip(snapshot)) group.Parameter.copy_(saved);
-    }
-
     /// <summary>Runs the study, or reads it from <paramref name="folder"/> when it holds the same plan's results.</summary>
     public static (IReadOnlyList<PerturbationRow> Perturbations, IReadOnlyList<FineTuneRow> FineTunes) RunOrLoad(
         ProgressiveSensitivityPlan plan, string folder, Device? device = null, IProgress<string>? progress = null)
@@ -114,19 +105,20 @@ public static class ProgressiveSensitivity
         var pre = TokenStreams.Load(plan.PreTrain.Data!, plan.PreTrain.Vocab);
         var fine = TokenStreams.Load(plan.FineTune.Data!, plan.FineTune.Vocab);
         long tokensPerStep = (long)plan.PreTrain.BatchSize * plan.PreTrain.Model.SeqLen;
-        var snapshots = new SortedDictionary<int, Tensor[]>();
+        var snapshots = new SortedDictionary<int, WeightSnapshot>();
         progress?.Report($"pre-training {plan.PreTrain.Steps} steps on {plan.PreTrain.Data}, checkpoints at {string.Join(", ", plan.Checkpoints)}");
         Trainer.Run(plan.PreTrain, device, afterStep: (step, model) =>
         {
-            if (plan.Checkpoints.Contains(step + 1)) snapshots[step + 1] = Snapshot(model);
+            if (plan.Checkpoints.Contains(step + 1)) snapshots[step + 1] = new WeightSnapshot(MuParamGroups.Build(model));
         });
 
         var perturbations = new List<PerturbationRow>();
         var fineTunes = new List<FineTuneRow>();
         using var evalModel = new Transformer(plan.PreTrain.Model with { Vocab = pre.Vocab }, device);
+        var evalGroups = MuParamGroups.Build(evalModel);
         foreach (var (step, snapshot) in snapshots)
         {
-            Restore(evalModel, snapshot);
+            snapshot.CopyInto(evalGroups);
             double baseLoss = Trainer.EvalLoss(evalModel, pre, plan.PreTrain, device);
             double fineBefore = Trainer.EvalLoss(evalModel, fine, plan.FineTune, device);
             foreach (var gamma in plan.Gammas)
@@ -135,11 +127,11 @@ public static class ProgressiveSensitivity
                     using var generator = new Generator((ulong)(1000 + seed));
                     Perturb(evalModel, gamma, generator);
                     perturbations.Add(new PerturbationRow(step, step * tokensPerStep, gamma, seed, baseLoss, Trainer.EvalLoss(evalModel, pre, plan.PreTrain, device)));
-                    Restore(evalModel, snapshot);
+                    snapshot.CopyInto(evalGroups);
                 }
             progress?.Report($"checkpoint {step}: loss {baseLoss:F3}; fine-tuning {plan.FineTune.Steps} steps on {plan.FineTune.Data}");
             double preAfter = double.NaN, fineAfter = double.NaN;
-            Trainer.Run(plan.FineTune, device, startFrom: model => Restore(model, snapshot), afterStep: (s, model) =>
+            Trainer.Run(plan.FineTune, device, startFrom: model => snapshot.CopyInto(MuParamGroups.Build(model)), afterStep: (s, model) =>
             {
                 if (s != plan.FineTune.Steps - 1) return;
                 preAfter = Trainer.EvalLoss(model, pre, plan.PreTrain, device);
@@ -147,7 +139,7 @@ public static class ProgressiveSensitivity
             });
             fineTunes.Add(new FineTuneRow(step, step * tokensPerStep, baseLoss, preAfter, fineBefore, fineAfter));
         }
-        foreach (var s in snapshots.Values) foreach (var t in s) t.Dispose();
+        foreach (var s in snapshots.Values) s.Dispose();
         return (perturbations, fineTunes);
     }
 

@@ -34,17 +34,18 @@ public static class Sweep
         var copied = CopyRecordedElsewhere(resultsRoot, store, pending);
         if (copied.Count > 0) Manifest.RecordCopies(store, sweepId, copied.Count);
         pending = pending.Where(c => !copied.Contains(c.RunId)).ToList();
-        progress?.Report(new SweepProgress(0, pending.Count, skipped + copied.Count, "", $"{skipped} of {slice.Count} runs already done"
+        int notTrained = skipped + copied.Count;
+        progress?.Report(new SweepProgress(0, pending.Count, notTrained, "", $"{skipped} of {slice.Count} runs already done"
             + (copied.Count > 0 ? $", {copied.Count} copied from other experiments under {resultsRoot}" : "")));
         try
         {
             var failures = executor.Execute(pending, resultsRoot, (id, message) =>
             {
                 int n = Interlocked.Increment(ref done);
-                progress?.Report(new SweepProgress(n, pending.Count, skipped + copied.Count, id, message));
+                progress?.Report(new SweepProgress(n, pending.Count, notTrained, id, message));
             }, cancel);
             Manifest.RecordSweepEnd(store, sweepId, failures.Count == 0 ? "complete" : "failures", done - failures.Count);
-            return new SweepSummary(experiment.Name, slice.Count, skipped + copied.Count, done - failures.Count, failures, store.Folder);
+            return new SweepSummary(experiment.Name, slice.Count, notTrained, done - failures.Count, failures, store.Folder);
         }
         catch (OperationCanceledException)
         {

@@ -10,10 +10,7 @@ public static class CurveSeries
     public static Series From(ResultsStore store, RunResult run, string column, string name, string colour,
         LineDash dash = LineDash.Solid, bool positiveOnly = false)
     {
-        var curve = CurveFile.Read(store.CurvePath(run.RunId));
-        var steps = curve.Values("step").ToList();
-        var values = curve.Values(column).ToList();
-        var keep = Enumerable.Range(0, steps.Count).Where(i => double.IsFinite(values[i]) && (!positiveOnly || values[i] > 0)).ToList();
-        return new Series(name, keep.Select(i => steps[i]).ToList(), keep.Select(i => values[i]).ToList(), colour, dash);
+        var keep = CurveFile.Read(store.CurvePath(run.RunId)).FinitePoints(column).Where(p => !positiveOnly || p.Value > 0).ToList();
+        return new Series(name, keep.Select(p => p.Step).ToList(), keep.Select(p => p.Value).ToList(), colour, dash);
     }
 }

@@ -82,10 +82,10 @@ public sealed class AdamW : IOptimizer
         for (int i = 0; i < Groups.Count; i++)
         {
             if (updates[i] is not { } delta) continue;
-            scalars.Add(RatioAboveName(Groups[i].Name), (delta.abs() > 0.9).to_type(ScalarType.Float32).mean());
+            var magnitude = delta.abs();
+            scalars.Add(RatioAboveName(Groups[i].Name), (magnitude > 0.9).to_type(ScalarType.Float32).mean());
             scalars.Add(BelowEpsName(Groups[i].Name), ((v[i] / bc2).sqrt() < Eps).to_type(ScalarType.Float32).mean());
             if (!RatioHistogram) continue;
-            var magnitude = delta.abs();
             double lower = 0;
             for (int b = 0; b < RatioBinEdges.Length; b++)
             {

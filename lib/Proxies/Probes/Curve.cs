@@ -43,6 +43,10 @@ public sealed class Curve
         return rows.Select(r => r.TryGetValue(name, out var v) ? v : double.NaN);
     }
 
+    /// <summary>(step, value) of every row whose <paramref name="name"/> is finite, in row order.</summary>
+    public IEnumerable<(double Step, double Value)> FinitePoints(string name) =>
+        Values("step").Zip(Values(name)).Where(p => double.IsFinite(p.Second));
+
     /// <summary>The values of the rows that took <paramref name="name"/> (a row written at a divergence between probes
     /// holds only the loss and gradient norm).</summary>
     public IEnumerable<double> Taken(string name) => rows.Where(r => r.ContainsKey(name)).Select(r => r[name]);

@@ -20,7 +20,7 @@ public sealed class SpikeRestart(TrainConfig config, IReadOnlyList<ParameterGrou
     public const string RewoundTo = "rewound_to";
 
     readonly SpikeDetector detector = new(config.SpikeRestart);
-    (int Step, Tensor[] Weights, OptimizerState State)? older, newer;
+    (int Step, WeightSnapshot Weights, OptimizerState State)? older, newer;
 
     public int Restarts { get; private set; }
 
@@ -30,8 +30,7 @@ public sealed class SpikeRestart(TrainConfig config, IReadOnlyList<ParameterGrou
     {
         if (detector.Observe(loss) && older is { } back && Restarts < MaxRestarts)
         {
-            using (no_grad())
-                foreach (var (group, saved) in groups.Zip(back.Weights)) group.Parameter.copy_(saved);
+            back.Weights.CopyInto(groups);
             optimizer.Restore(back.State);
             Forget(ref newer);
             Restarts++;
@@ -41,15 +40,15 @@ public sealed class SpikeRestart(TrainConfig config, IReadOnlyList<ParameterGrou
         {
             Forget(ref older);
             older = newer;
-            newer = (step + 1, groups.Select(g => g.Parameter.detach().clone().DetachFromDisposeScope()).ToArray(), optimizer.Save());
+            newer = (step + 1, new WeightSnapshot(groups), optimizer.Save());
         }
         return null;
     }
 
-    static void Forget(ref (int Step, Tensor[] Weights, OptimizerState State)? checkpoint)
+    static void Forget(ref (int Step, WeightSnapshot Weights, OptimizerState State)? checkpoint)
     {
         if (checkpoint is not { } c) return;
-        foreach (var t in c.Weights) t.Dispose();
+        c.Weights.Dispose();
         c.State.Dispose();
         checkpoint = null;
     }
