@@ -20,7 +20,7 @@ public static class Optional
     }
 
     public static string? Chromium() =>
-        Figures.ImageExporter.FindChromium().Problem;
+        Proxies.Figures.ImageExporter.FindChromium().Problem;
 
     public static string? Jupyter() =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, "jupyter-nbconvert"))) ? null

@@ -23,7 +23,7 @@ public sealed partial class Figure : Notebooks.IRichOutput
     {
         if (panels.Count == 0) throw new ArgumentException("A figure needs at least one panel.", nameof(panels));
         foreach (var p in panels)
-            if (p.Series.Count == 0) throw new ArgumentException($"Panel '{p.YTitle}' has no series.", nameof(panels));
+            if (p.Series.Count == 0 && p.Map is null) throw new ArgumentException($"Panel '{p.YTitle}' has no series.", nameof(panels));
         Name = ToSlug(name);
         Title = title;
         Panels = panels;
@@ -82,6 +82,8 @@ public sealed partial class Figure : Notebooks.IRichOutput
             double left = i * (width + PanelGap);
             layout["xaxis" + suffix] = Axis(panel.XTitle, panel.LogX, "y" + suffix, [left, left + width]);
             layout["yaxis" + suffix] = Axis(panel.YTitle, panel.LogY, "x" + suffix, null);
+            if (panel.Map is { } map)
+                data.Add(HeatmapTrace(map, "x" + suffix, "y" + suffix, colourBarX: left + width + 0.005, showScale: i == Panels.Count - 1));
             foreach (var s in panel.Series)
                 data.Add(Trace(s, "x" + suffix, "y" + suffix, showLegend: legendNames.Add(s.Name)));
             if (Panels.Count > 1 && panel.Title is { Length: > 0 } t)
@@ -115,7 +117,7 @@ public sealed partial class Figure : Notebooks.IRichOutput
     static JsonObject Trace(Series s, string xaxis, string yaxis, bool showLegend) => new()
     {
         ["type"] = "scatter",
-        ["mode"] = s.Markers ? "lines+markers" : "lines",
+        ["mode"] = s.MarkersOnly ? "markers" : s.Markers ? "lines+markers" : "lines",
         ["name"] = s.Name,
         ["legendgroup"] = s.Name,
         ["showlegend"] = showLegend,
@@ -125,6 +127,23 @@ public sealed partial class Figure : Notebooks.IRichOutput
         ["yaxis"] = yaxis,
         ["line"] = new JsonObject { ["color"] = s.Colour, ["dash"] = s.Dash.ToString().ToLowerInvariant() },
         ["marker"] = new JsonObject { ["color"] = s.Colour },
+    };
+
+    /// <summary>A heatmap on its panel's axes; one colour bar (the last panel's) serves panels that share the scale.</summary>
+    static JsonObject HeatmapTrace(Heatmap map, string xaxis, string yaxis, double colourBarX, bool showScale) => new()
+    {
+        ["type"] = "heatmap",
+        ["name"] = map.Name,
+        ["x"] = Numbers(map.X),
+        ["y"] = new JsonArray(map.Rows.Select(r => JsonValue.Create(r)).ToArray<JsonNode?>()),
+        ["z"] = new JsonArray(map.Z.Select(row => (JsonNode?)Numbers(row)).ToArray()),
+        ["zmin"] = map.Min,
+        ["zmax"] = map.Max,
+        ["colorscale"] = "Viridis",
+        ["showscale"] = showScale,
+        ["colorbar"] = new JsonObject { ["title"] = new JsonObject { ["text"] = map.ColourTitle }, ["x"] = colourBarX, ["thickness"] = 12 },
+        ["xaxis"] = xaxis,
+        ["yaxis"] = yaxis,
     };
 
     /// <summary>JSON has no NaN or infinity: a non-finite value becomes null, which plotly.js draws as a gap.</summary>

@@ -1,0 +1,72 @@
+using Proxies.Experiments;
+using Proxies.Optimization;
+using Proxies.Results;
+using Proxies.Training;
+
+namespace Proxies.Figures;
+
+/// <summary>Molybog et al. 2023: loss spikes, Adam's update ratio r = m̂/(√v̂ + ε) per layer, and the mitigations.</summary>
+public static class AdamInstabilityFigures
+{
+    /// <summary>Training loss over the run, one colour per run, each detected spike marked in its colour; and the global
+    /// gradient norm before clipping.</summary>
+    public static Figure LossWithSpikes(ResultsStore store, IReadOnlyList<RunResult> runs, string name, string title)
+    {
+        var loss = new List<Series>();
+        var norms = new List<Series>();
+        foreach (var (run, i) in runs.Select((r, i) => (r, i)))
+        {
+            string label = Label(run), colour = Palette.ColourFor(i);
+            var curve = CurveFile.Read(store.CurvePath(run.RunId));
+            var kept = AdamInstability.KeptLosses(curve);
+            loss.Add(new Series(label, kept.Select(p => (double)p.Step).ToList(), kept.Select(p => p.Loss).ToList(), colour));
+            var spikes = AdamInstability.Summarise(store, run).Spikes.ToHashSet();
+            var marked = kept.Where(p => spikes.Contains(p.Step)).ToList();
+            if (marked.Count > 0)
+                loss.Add(new Series($"{label}: spikes", marked.Select(p => (double)p.Step).ToList(), marked.Select(p => p.Loss).ToList(), colour, MarkersOnly: true));
+            norms.Add(CurveSeries.From(store, run, GradientClipping.GradNorm, label, colour, positiveOnly: true));
+        }
+        return Figure.SideBySide(name, title,
+            new Panel("step", "training loss", loss, Title: $"loss (markers: above {AdamInstability.SpikeFactor}× its moving average)"),
+            new Panel("step", "global gradient norm before clipping", norms, LogY: true, Title: "gradient norm"));
+    }
+
+    /// <summary>The histogram of |r| over training for each followed layer, one heatmap per layer (rows: bins of |r|,
+    /// colour: share of the layer's coordinates). Unimodal near 0 is noise-dominated Adam; mass at |r| ≈ 1 is the
+    /// sign-descent state Molybog et al. find before a spike.</summary>
+    public static Figure RatioHistograms(ResultsStore store, RunResult run)
+    {
+        var curve = CurveFile.Read(store.CurvePath(run.RunId));
+        int bins = AdamW.RatioBinEdges.Length;
+        var rows = Enumerable.Range(0, bins).Select(AdamInstability.BinLabel).ToList();
+        var panels = AdamInstability.FollowedGroups(run.Config.Model).Select(group =>
+        {
+            var columns = Enumerable.Range(0, bins).Select(b => curve.FinitePoints(AdamW.RatioHistogramName(group, b)).ToList()).ToList();
+            var steps = columns[0].Select(p => p.Step).ToList();
+            var z = columns.Select(c => (IReadOnlyList<double>)c.Select(p => p.Value).ToList()).ToList();
+            return new Panel("step", "|m̂/(√v̂+ε)|", [], Title: group, Map: new Heatmap(group, steps, rows, z, "share"));
+        }).ToArray();
+        return Figure.SideBySide($"adam-ratio-histogram-{Figure.ToSlug(Label(run))}", $"Histogram of Adam's |r| over training, {Label(run)}", panels);
+    }
+
+    /// <summary>Per followed layer over training: the share of coordinates with |r| &gt; 0.9, the share with √v̂ &lt; ε,
+    /// and the gradient norm before clipping (‖g‖ = RMS·√entries), the embedding against the rest.</summary>
+    public static Figure LayerSignals(ResultsStore store, RunResult run)
+    {
+        var curve = CurveFile.Read(store.CurvePath(run.RunId));
+        var sizes = AdamInstability.GroupSizes(run);
+        var groups = AdamInstability.FollowedGroups(run.Config.Model);
+        Series Of(string group, int i, IEnumerable<(double Step, double Value)> points, bool positiveOnly = false)
+        {
+            var keep = points.Where(p => !positiveOnly || p.Value > 0).ToList();
+            return new Series(group, keep.Select(p => p.Step).ToList(), keep.Select(p => p.Value).ToList(), Palette.ColourFor(i));
+        }
+        return Figure.SideBySide($"adam-layer-signals-{Figure.ToSlug(Label(run))}", $"Adam's state per layer over training, {Label(run)}",
+            new Panel("step", "share of coordinates", groups.Select((g, i) => Of(g, i, curve.FinitePoints(AdamW.RatioAboveName(g)))).ToList(), Title: "|r| > 0.9"),
+            new Panel("step", "share of coordinates", groups.Select((g, i) => Of(g, i, curve.FinitePoints(AdamW.BelowEpsName(g)))).ToList(), Title: "√v̂ < ε"),
+            new Panel("step", "gradient norm", groups.Select((g, i) => Of(g, i, AdamInstability.GradNorm(curve, g, sizes[g]), positiveOnly: true)).ToList(), LogY: true, Title: "gradient norm per layer"));
+    }
+
+    /// <summary>A run's variant and seed.</summary>
+    public static string Label(RunResult run) => $"{run.Config.Variant}, seed {run.Config.Seed}";
+}
