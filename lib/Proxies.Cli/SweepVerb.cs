@@ -16,24 +16,37 @@ public static class SweepVerb
                               ids, and a folder holds one precision: use another --out)
         Writes DIR/<experiment>/runs.csv, curves/<run_id>.csv and manifest.json. Running it again skips finished
         runs; a sweep killed at any moment resumes with no duplicate, missing or torn rows.
+          --slurm [sbatch options...]   submit it as a Slurm job array instead: every argument after --slurm goes to
+                              sbatch (e.g. --slurm --partition=gpu --time=4:00:00 --cpus-per-task=4). Task i of n runs
+                              shard i/n into DIR/slurm/<experiment>/task-i, requeued on preemption; a merge job after
+                              the array pools them into DIR/<experiment>. Rerun the same command to finish what a
+                              cancelled task left.
+          --tasks N (one per run)        the array's size, with --slurm
         """;
 
     public static int Run(string[] args)
     {
-        var cl = new CommandLine(args, new HashSet<string>());
+        // Everything after --slurm is sbatch's.
+        int slurmAt = Array.IndexOf(args, "--slurm");
+        string[]? sbatchOptions = slurmAt >= 0 ? args[(slurmAt + 1)..] : null;
+        var cl = new CommandLine(slurmAt >= 0 ? args[..slurmAt] : args, new HashSet<string>());
         if (cl.Positional.Count != 1) throw new UsageException("sweep needs one experiment name, e.g. `sweep attention-logit-growth` (see `experiments`)");
         Experiment experiment;
         try { experiment = Catalog.Find(cl.Positional[0]); } catch (ArgumentException e) { throw new UsageException(e.Message); }
         var profile = ReadProfile(cl);
-        experiment = experiment.WithMatmul(TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32));
+        var matmul = TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32);
+        experiment = experiment.WithMatmul(matmul);
         string outRoot = cl.String("--out") ?? "runs";
         int workers = cl.Int("--workers", Environment.ProcessorCount);
         if (workers < 1 || workers > 256) throw new UsageException($"--workers {workers}: must be an integer from 1 to 256");
         Shard shard;
         try { shard = Shard.Parse(cl.String("--shard") ?? "0/1"); } catch (ArgumentException e) { throw new UsageException(e.Message); }
         var (device, threads) = TrainVerb.ReadRuntime(cl);
+        int? tasks = cl.Has("--tasks") ? cl.Int("--tasks", 0) : null;
+        if (tasks is not null && sbatchOptions is null) throw new UsageException("--tasks N: only with --slurm (the size of the job array)");
         cl.RejectUnknown("sweep");
         var plan = Sweep.Plan(experiment, profile, shard);   // validates every config before any work
+        if (sbatchOptions is not null) return SubmitToSlurm(experiment, profile, matmul, plan.Count, tasks, device, outRoot, shard, sbatchOptions);
 
         IRunExecutor executor = workers == 1
             ? new InProcessExecutor(device, threads)
@@ -50,6 +63,19 @@ public static class SweepVerb
         Console.WriteLine($"done: {summary.Done} run{(summary.Done == 1 ? "" : "s")} now, {summary.Skipped} already done, {summary.Failures.Count} failed -> {summary.Folder}");
         foreach (var f in summary.Failures) Console.Error.WriteLine($"failed: {f}");
         return summary.Failures.Count == 0 ? 0 : 1;
+    }
+
+    static int SubmitToSlurm(Experiment experiment, Profile profile, MatmulPrecision matmul, int runs, int? tasks, string device, string outRoot, Shard shard, string[] sbatchOptions)
+    {
+        if (shard != Shard.All) throw new UsageException("--shard with --slurm: the job array makes the shards; leave --shard out");
+        int n = tasks ?? runs;
+        if (n < 1 || n > runs) throw new UsageException($"--tasks {n}: must be from 1 to the sweep's {runs} runs");
+        var job = new SlurmArray.Job(experiment.Name, profile, matmul, device, n, Path.GetFullPath(outRoot),
+            Directory.GetCurrentDirectory(), Self.FileName, Self.ArgumentsPrefix);
+        var (arrayId, mergeId) = SlurmArray.Submit(job, sbatchOptions);
+        Console.WriteLine($"submitted {experiment.Name} ({profile.Name()}, {runs} runs) as Slurm job array {arrayId} ({n} tasks) and merge job {mergeId} after it");
+        Console.WriteLine($"  scripts and logs: {SlurmArray.Folder(job)}; results: {Path.Combine(job.OutRoot, experiment.Name)}; watch: squeue -j {arrayId},{mergeId}");
+        return 0;
     }
 
     public static Profile ReadProfile(CommandLine cl) =>

@@ -39,12 +39,13 @@ public static class AdamInstabilityFigures
         var curve = CurveFile.Read(store.CurvePath(run.RunId));
         int bins = AdamW.RatioBinEdges.Length;
         var rows = Enumerable.Range(0, bins).Select(AdamInstability.BinLabel).ToList();
-        var panels = AdamInstability.FollowedGroups(run.Config.Model).Select(group =>
+        var panels = AdamInstability.FollowedGroups(run.Config.Model).Select((group, i) =>
         {
             var columns = Enumerable.Range(0, bins).Select(b => curve.FinitePoints(AdamW.RatioHistogramName(group, b)).ToList()).ToList();
             var steps = columns[0].Select(p => p.Step).ToList();
             var z = columns.Select(c => (IReadOnlyList<double>)c.Select(p => p.Value).ToList()).ToList();
-            return new Panel("step", "|m̂/(√v̂+ε)|", [], Title: group, Map: new Heatmap(group, steps, rows, z, "share"));
+            // The bin labels stand beside every panel; the axis title only beside the first, where it has room.
+            return new Panel("step", i == 0 ? "|m̂/(√v̂+ε)|" : "", [], Title: group, Map: new Heatmap(group, steps, rows, z, "share"));
         }).ToArray();
         return Figure.SideBySide($"adam-ratio-histogram-{Figure.ToSlug(Label(run))}", $"Histogram of Adam's |r| over training, {Label(run)}", panels);
     }

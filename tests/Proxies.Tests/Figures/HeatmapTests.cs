@@ -11,7 +11,9 @@ public class HeatmapTests
         var left = new Heatmap("a", [0, 1, 2], ["low", "high"], [[0.1, 0.2, 0.3], [0.9, 0.8, double.NaN]], "share");
         var right = new Heatmap("b", [0, 1, 2], ["low", "high"], [[1, 1, 1], [0, 0, 0]], "share");
         var figure = Figure.SideBySide("maps", "two maps", new Panel("step", "bin", [], Map: left), new Panel("step", "bin", [], Map: right));
-        var traces = JsonNode.Parse(figure.Json())!["data"]!.AsArray();
+        var json = JsonNode.Parse(figure.Json())!;
+        var traces = json["data"]!.AsArray();
+        Assert.Equal("category", (string?)json["layout"]!["yaxis2"]!["type"]);
         Assert.Equal(2, traces.Count);
         Assert.All(traces, t => Assert.Equal("heatmap", (string?)t!["type"]));
         Assert.Equal("x2", (string?)traces[1]!["xaxis"]);

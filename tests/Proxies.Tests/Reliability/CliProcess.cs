@@ -8,21 +8,27 @@ static class CliProcess
 {
     public static string AppHost => Path.Combine(AppContext.BaseDirectory, "Proxies.Cli");
 
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(null, args);
+
+    /// <param name="environment">variables to set for the CLI (SLURM_CONF for a test cluster)</param>
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo(AppHost)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         return Process.Start(info)!;
     }
 
     public static (int Code, string Stdout, string Stderr) Run(params string[] args) => Run(TimeSpan.FromMinutes(5), args);
 
-    public static (int Code, string Stdout, string Stderr) Run(TimeSpan limit, params string[] args)
+    public static (int Code, string Stdout, string Stderr) Run(TimeSpan limit, params string[] args) => Run(limit, null, args);
+
+    public static (int Code, string Stdout, string Stderr) Run(TimeSpan limit, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        using var p = Start(args);
+        using var p = Start(environment, args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(limit)) { p.Kill(true); throw new TimeoutException($"proxies {string.Join(' ', args)} ran over {limit.TotalMinutes} minutes"); }
