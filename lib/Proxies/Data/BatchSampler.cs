@@ -8,12 +8,12 @@ namespace Proxies.Data;
 /// </summary>
 public sealed class BatchSampler
 {
-    readonly int[] stream;
+    readonly ReadOnlyMemory<int> stream;
     readonly int batchSize, seqLen;
     readonly Random random;
     readonly long[] buffer;
 
-    public BatchSampler(int[] stream, int batchSize, int seqLen, int seed)
+    public BatchSampler(ReadOnlyMemory<int> stream, int batchSize, int seqLen, int seed)
     {
         if (stream.Length < seqLen + 2)
             throw new DataException($"the token stream has {stream.Length} tokens, fewer than seq-len + 2 = {seqLen + 2}; use a larger data file or a smaller --seq-len");
@@ -25,7 +25,7 @@ public sealed class BatchSampler
     /// <summary>Next (inputs, targets), each (B, T) int64 on <paramref name="device"/>.</summary>
     public (Tensor Inputs, Tensor Targets) Next(Device device)
     {
-        for (int b = 0; b < batchSize; b++) CopyWindow(stream, random.Next(stream.Length - seqLen - 1), buffer, b, seqLen);
+        for (int b = 0; b < batchSize; b++) CopyWindow(stream.Span, random.Next(stream.Length - seqLen - 1), buffer, b, seqLen);
         return Split(buffer, batchSize, seqLen, device);
     }
 
@@ -36,7 +36,7 @@ public sealed class BatchSampler
     }
 
     /// <summary>Fixed, evenly spaced windows of a stream, for the held-out loss (same every call).</summary>
-    public static IEnumerable<(Tensor Inputs, Tensor Targets)> EvalBatches(int[] stream, int batches, int batchSize, int seqLen, Device device)
+    public static IEnumerable<(Tensor Inputs, Tensor Targets)> EvalBatches(ReadOnlyMemory<int> stream, int batches, int batchSize, int seqLen, Device device)
     {
         long windows = (long)batches * batchSize;
         long stride = Math.Max(1, (stream.Length - seqLen - 1) / windows);
@@ -44,14 +44,14 @@ public sealed class BatchSampler
         for (int i = 0; i < batches; i++)
         {
             for (int b = 0; b < batchSize; b++)
-                CopyWindow(stream, ((long)i * batchSize + b) * stride % (stream.Length - seqLen - 1), buffer, b, seqLen);
+                CopyWindow(stream.Span, ((long)i * batchSize + b) * stride % (stream.Length - seqLen - 1), buffer, b, seqLen);
             yield return Split(buffer, batchSize, seqLen, device);
         }
     }
 
-    static void CopyWindow(int[] stream, long start, long[] buffer, int row, int seqLen)
+    static void CopyWindow(ReadOnlySpan<int> stream, long start, long[] buffer, int row, int seqLen)
     {
-        for (int t = 0; t <= seqLen; t++) buffer[row * (seqLen + 1) + t] = stream[start + t];
+        for (int t = 0; t <= seqLen; t++) buffer[row * (seqLen + 1) + t] = stream[(int)start + t];
     }
 
     static (Tensor Inputs, Tensor Targets) Split(long[] buffer, int batchSize, int seqLen, Device device)

@@ -21,48 +21,61 @@ public sealed class TextCorpus
     public static TextCorpus Load(string path)
     {
         if (!File.Exists(path)) throw new DataException($"data file '{path}' does not exist; pass --data with a .txt, .jsonl or .gz text file");
-        string text;
-        bool gz = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
-        try
-        {
-            using var file = File.OpenRead(path);
-            using Stream stream = gz ? new GZipStream(file, CompressionMode.Decompress) : file;
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            text = reader.ReadToEnd();
-        }
-        catch (InvalidDataException e) { throw new DataException($"data file '{path}' is not valid gzip: {e.Message}"); }
-        string inner = gz ? path[..^3] : path;
-        var documents = inner.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || inner.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
-            ? ParseJsonLines(text, path)
-            : SplitDocuments(text);
-        if (documents.Count == 0 || documents.Sum(d => d.Length) < 1024)
+        var documents = ReadDocuments(path).ToList();
+        if (documents.Count == 0 || documents.Sum(d => d.Length) < MinChars)
             throw new DataException($"data file '{path}' holds {documents.Sum(d => d.Length)} characters of text; a corpus needs at least 1 KiB");
         return new TextCorpus(documents, Path.GetFullPath(path));
     }
 
-    /// <summary>Documents are separated by one or more blank lines.</summary>
-    public static List<string> SplitDocuments(string text) =>
-        text.Replace("\r\n", "\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(d => d.Length > 0).ToList();
+    /// <summary>A corpus needs at least this much text.</summary>
+    public const int MinChars = 1024;
 
-    static List<string> ParseJsonLines(string text, string path)
+    /// <summary>The documents of one file, read as a stream (a line at a time, through gzip when the name ends in .gz):
+    /// JSON lines (.jsonl, .json) give one document per line, its "text" field; plain text gives the runs of lines
+    /// between blank lines, trimmed.</summary>
+    public static IEnumerable<string> ReadDocuments(string path)
     {
-        var docs = new List<string>();
-        int lineNo = 0;
-        foreach (var line in text.Split('\n'))
+        bool gz = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        string inner = gz ? path[..^3] : path;
+        bool json = inner.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || inner.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        using var file = File.OpenRead(path);
+        using Stream stream = gz ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var paragraph = new StringBuilder();
+        for (int lineNo = 1; ; lineNo++)
         {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            try
+            string? line;
+            try { line = reader.ReadLine(); }
+            catch (InvalidDataException e) { throw new DataException($"data file '{path}' is not valid gzip: {e.Message}"); }
+            if (json)
             {
-                using var json = JsonDocument.Parse(line);
-                if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
-                    docs.Add(t.GetString()!);
-                else throw new DataException($"{path}:{lineNo}: a JSON line needs a string field \"text\"");
+                if (line is null) yield break;
+                if (!string.IsNullOrWhiteSpace(line)) yield return JsonText(line, path, lineNo);
+                continue;
             }
-            catch (JsonException e) { throw new DataException($"{path}:{lineNo}: not valid JSON ({e.Message})"); }
+            if (line is null || line.Length == 0)
+            {
+                var doc = paragraph.ToString().Trim();
+                paragraph.Clear();
+                if (doc.Length > 0) yield return doc;
+                if (line is null) yield break;
+                continue;
+            }
+            if (paragraph.Length > 0) paragraph.Append('\n');
+            paragraph.Append(line);
         }
-        return docs;
+    }
+
+    static string JsonText(string line, string path, int lineNo)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(line);
+            if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+                return t.GetString()!;
+        }
+        catch (JsonException e) { throw new DataException($"{path}:{lineNo}: not valid JSON ({e.Message})"); }
+        throw new DataException($"{path}:{lineNo}: a JSON line needs a string field \"text\"");
     }
 
     /// <summary>Finds a file under the workbook's data/ folder, looking upwards from the app and the working folder.</summary>

@@ -7,86 +7,217 @@ namespace Proxies.Data;
 
 /// <summary>
 /// Tokenized corpora on disk, so that the worker processes of a sweep tokenize a corpus once between them rather
-/// than once each (learning BPE on Brown takes seconds). One file per data file and vocabulary, named by a hash of
-/// the data file's full path, length and last-write time, the vocab spec (with a tokenizer file's own identity)
-/// and <see cref="FormatVersion"/>: an edited file, another vocabulary or a new format is a miss. Files are written
-/// atomically and end with a SHA-256 of their content; one that cannot be read or does not check out is a miss
-/// and is rebuilt, never an error. A folder that cannot be written only means no caching.
+/// than once each, and so that a corpus larger than memory can be trained on: the documents are read as a stream,
+/// tokenized a chunk at a time and appended to the file, and training memory-maps it (<see cref="MappedTokens"/>).
+/// One file per corpus and vocabulary, named by a hash of every data file's full path, length and last-write time, the
+/// vocab spec (with a tokenizer file's own identity) and <see cref="FormatVersion"/>: an edited file, another vocabulary
+/// or a new format is a miss. The file is written under a temporary name and renamed into place, and ends with a
+/// SHA-256 of its content; one that cannot be read or does not check out is a miss and is rebuilt, never an error. A
+/// folder that cannot be written only means no caching (the tokens are then held in memory).
 /// </summary>
+/// <remarks>Layout: magic, key (length-prefixed UTF-8), vocabulary size, zero padding to a multiple of 4 bytes, the
+/// training tokens, the held-out tokens (little-endian int32), their two counts (int64), SHA-256 of all before it.</remarks>
 public sealed class TokenStreamCache(string folder)
 {
     /// <summary>Bump when tokenization or this file format changes, so old files are not read.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
     static ReadOnlySpan<byte> Magic => "PXTOKENS"u8;
+    const int HashLength = SHA256.HashSizeInBytes, TrailerLength = 2 * sizeof(long) + HashLength;
+
+    /// <summary>A learned vocabulary (bpe:N, words:N) is learned on at most this many characters of training text.</summary>
+    public const long VocabularySampleChars = 64L << 20;
+
+    /// <summary>Documents tokenized per chunk while streaming.</summary>
+    const int ChunkDocuments = 512;
 
     public string Folder { get; } = Path.GetFullPath(folder);
 
-    /// <summary>Reads the cached streams if there are valid ones, else tokenizes and writes them. While one process
-    /// tokenizes, others asking for the same file wait for it instead of doing the same work.</summary>
-    public TokenStreams Load(string dataPath, string vocabSpec)
+    public TokenStreams Load(string dataPath, string vocabSpec) => Load(CorpusFiles.Resolve(dataPath), vocabSpec);
+
+    /// <summary>Reads the cached streams if there are valid ones, else tokenizes the corpus into the cache and maps it.
+    /// While one process tokenizes, others asking for the same corpus wait for it instead of doing the same work.</summary>
+    public TokenStreams Load(CorpusFiles files, string vocabSpec)
     {
-        dataPath = Path.GetFullPath(dataPath);
-        if (TryRead(dataPath, vocabSpec) is { } cached) return cached;
-        using (TryLock(PathFor(dataPath, vocabSpec) + ".lock"))
+        if (TryRead(files, vocabSpec) is { } cached) return cached;
+        using (TryLock(PathFor(files, vocabSpec) + ".lock"))
         {
-            if (TryRead(dataPath, vocabSpec) is { } builtMeanwhile) return builtMeanwhile;
-            var streams = TokenStreams.FromCorpus(TextCorpus.Load(dataPath), vocabSpec);
-            TryWrite(streams);
-            return streams;
+            if (TryRead(files, vocabSpec) is { } builtMeanwhile) return builtMeanwhile;
+            var tokenizer = Vocabularies.Create(vocabSpec, () => files.TrainingSample(VocabularySampleChars));
+            if (TryWriteStreamed(files, tokenizer) && TryRead(files, vocabSpec) is { } written) return written;
+            return InMemory(files, tokenizer);
         }
     }
 
-    /// <summary>The cache file for a data file and vocabulary (whether it exists or not).</summary>
-    public string PathFor(string dataPath, string vocabSpec)
+    /// <summary>The cache file for a corpus and vocabulary (whether it exists or not).</summary>
+    public string PathFor(string dataPath, string vocabSpec) => PathFor(CorpusFiles.Resolve(dataPath), vocabSpec);
+
+    public string PathFor(CorpusFiles files, string vocabSpec)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Key(Path.GetFullPath(dataPath), vocabSpec)));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Key(files, vocabSpec)));
         return Path.Combine(Folder, $"tokens-{Convert.ToHexStringLower(hash)[..32]}.bin");
     }
 
-    /// <summary>The cached streams, or null when there is no valid file for them.</summary>
-    public TokenStreams? TryRead(string dataPath, string vocabSpec)
+    public TokenStreams? TryRead(string dataPath, string vocabSpec) => TryRead(CorpusFiles.Resolve(dataPath), vocabSpec);
+
+    /// <summary>The cached streams, memory-mapped, or null when there is no valid file for them.</summary>
+    public TokenStreams? TryRead(CorpusFiles files, string vocabSpec)
     {
-        dataPath = Path.GetFullPath(dataPath);
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(PathFor(dataPath, vocabSpec)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        const int hashLength = SHA256.HashSizeInBytes;
-        if (bytes.Length < Magic.Length + hashLength || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic)) return null;
-        var body = bytes.AsSpan(0, bytes.Length - hashLength);
-        if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(body.Length))) return null;
+        string path = PathFor(files, vocabSpec);
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(bytes, Magic.Length, body.Length - Magic.Length));
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 20);
+            long length = stream.Length;
+            if (length < Magic.Length + TrailerLength) return null;
+            // The whole body is hashed (a sequential read, about a second per GB) before any of it is trusted.
+            using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                var buffer = new byte[1 << 20];
+                for (long left = length - HashLength; left > 0;)
+                {
+                    int n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+                    if (n <= 0) return null;
+                    sha.AppendData(buffer, 0, n);
+                    left -= n;
+                }
+                var stored = new byte[HashLength];
+                stream.ReadExactly(stored);
+                if (!sha.GetHashAndReset().AsSpan().SequenceEqual(stored)) return null;
+            }
+            stream.Position = 0;
+            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic)) return null;
             // The key inside guards against a hash collision and makes a file say what it holds.
-            if (reader.ReadString() != Key(dataPath, vocabSpec)) return null;
+            if (reader.ReadString() != Key(files, vocabSpec)) return null;
             int vocab = reader.ReadInt32();
-            var train = ReadInts(reader);
-            var eval = ReadInts(reader);
-            return reader.BaseStream.Position == reader.BaseStream.Length ? new TokenStreams(train, eval, vocab, dataPath, vocabSpec) : null;
+            long start = Align(stream.Position);
+            stream.Position = length - TrailerLength;
+            long train = reader.ReadInt64(), eval = reader.ReadInt64();
+            if (train < 0 || eval < 0 || train > int.MaxValue || eval > int.MaxValue || start + (train + eval) * sizeof(int) != length - TrailerLength) return null;
+            var source = files.Spec;
+            return new TokenStreams(new MappedTokens(path, start, (int)train).Memory, new MappedTokens(path, start + train * sizeof(int), (int)eval).Memory,
+                vocab, source, vocabSpec);
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or OverflowException) { return null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or EndOfStreamException or ArgumentException) { return null; }
     }
 
-    /// <summary>Writes the streams' cache file; false when the folder cannot be written (a full or read-only disk).</summary>
+    /// <summary>Writes in-memory streams' cache file; false when the folder cannot be written (a full or read-only disk).</summary>
     public bool TryWrite(TokenStreams streams)
     {
-        using var buffer = new MemoryStream();
-        buffer.Write(Magic);
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        var files = CorpusFiles.Resolve(streams.Source);
+        return TryWriteWith(PathFor(files, streams.VocabSpec), Key(files, streams.VocabSpec), streams.Vocab, (train, eval) =>
         {
-            writer.Write(Key(streams.Source, streams.VocabSpec));
-            writer.Write(streams.Vocab);
-            WriteInts(writer, streams.Train);
-            WriteInts(writer, streams.Eval);
+            train(streams.Train.Span);
+            eval(streams.Eval.Span);
+        });
+    }
+
+    delegate void Append(ReadOnlySpan<int> tokens);
+
+    /// <summary>Streams the corpus through the tokenizer into the cache file, a chunk of documents at a time: memory holds
+    /// one chunk, and the held-out tokens wait in a second temporary file until the training tokens are written.</summary>
+    bool TryWriteStreamed(CorpusFiles files, ITokenizer tokenizer)
+    {
+        long documents = 0, chars = 0;
+        bool ok = TryWriteWith(PathFor(files, tokenizer.Spec), Key(files, tokenizer.Spec), tokenizer.VocabSize, (train, eval) =>
+        {
+            var chunk = new List<string>(ChunkDocuments);
+            bool? chunkHeldOut = null;
+            void Flush()
+            {
+                if (chunk.Count == 0) return;
+                (chunkHeldOut == true ? eval : train)(tokenizer.Encode(chunk));
+                chunk.Clear();
+            }
+            foreach (var (text, heldOut) in files.Documents())
+            {
+                if (chunkHeldOut != heldOut || chunk.Count == ChunkDocuments) Flush();
+                chunkHeldOut = heldOut;
+                chunk.Add(text);
+                documents++;
+                chars += text.Length;
+            }
+            Flush();
+            Check(files, documents, chars);
+        });
+        return ok;
+    }
+
+    /// <summary>A corpus too small to train on is refused, as <see cref="TextCorpus.Load"/> refuses it.</summary>
+    static void Check(CorpusFiles files, long documents, long chars)
+    {
+        if (documents == 0 || chars < TextCorpus.MinChars)
+            throw new DataException($"data '{files.Spec}' holds {chars} characters of text; a corpus needs at least 1 KiB");
+        if (files.SplitByDocument && documents < TokenStreams.EvalEvery)
+            throw new DataException(TokenStreams.TooFewDocuments(files.Spec, (int)documents));
+    }
+
+    /// <summary>The corpus tokenized into memory, for a cache folder that cannot be written.</summary>
+    static TokenStreams InMemory(CorpusFiles files, ITokenizer tokenizer)
+    {
+        var train = new List<int>();
+        var eval = new List<int>();
+        long documents = 0, chars = 0;
+        foreach (var (text, heldOut) in files.Documents())
+        {
+            (heldOut ? eval : train).AddRange(tokenizer.Encode([text]));
+            documents++;
+            chars += text.Length;
         }
-        buffer.Write(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        Check(files, documents, chars);
+        return new TokenStreams(train.ToArray(), eval.ToArray(), tokenizer.VocabSize, files.Spec, tokenizer.Spec);
+    }
+
+    /// <summary>Writes a cache file: <paramref name="produce"/> appends training tokens to its first sink and held-out
+    /// tokens to its second, in any order.</summary>
+    bool TryWriteWith(string path, string key, int vocab, Action<Append, Append> produce)
+    {
+        string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp", evalTemp = temp + ".eval";
         try
         {
-            AtomicFile.WriteAllBytes(PathFor(streams.Source, streams.VocabSpec), buffer.ToArray());
+            Directory.CreateDirectory(Folder);
+            long trainCount = 0, evalCount = 0;
+            using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+                using (var evalOutput = new FileStream(evalTemp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20))
+                {
+                    void Write(ReadOnlySpan<byte> bytes) { output.Write(bytes); sha.AppendData(bytes); }
+                    var header = new MemoryStream();
+                    using (var writer = new BinaryWriter(header, Encoding.UTF8, leaveOpen: true))
+                    {
+                        writer.Write(Magic);
+                        writer.Write(key);
+                        writer.Write(vocab);
+                        while (header.Length % sizeof(int) != 0) writer.Write((byte)0);
+                    }
+                    Write(header.ToArray());
+                    // Little-endian int32s as they lie in memory: every platform .NET and libtorch run on here is little-endian.
+                    void Train(ReadOnlySpan<int> tokens) { Write(MemoryMarshal.AsBytes(tokens)); trainCount += tokens.Length; }
+                    void Eval(ReadOnlySpan<int> tokens) { evalOutput.Write(MemoryMarshal.AsBytes(tokens)); evalCount += tokens.Length; }
+                    produce(Train, Eval);
+                    evalOutput.Position = 0;
+                    var buffer = new byte[1 << 20];
+                    for (int n; (n = evalOutput.Read(buffer, 0, buffer.Length)) > 0;) Write(buffer.AsSpan(0, n));
+                    Span<byte> counts = stackalloc byte[2 * sizeof(long)];
+                    BitConverter.TryWriteBytes(counts, trainCount);
+                    BitConverter.TryWriteBytes(counts[sizeof(long)..], evalCount);
+                    Write(counts);
+                    output.Write(sha.GetHashAndReset());
+                    output.Flush(flushToDisk: true);
+                }
+            }
+            File.Move(temp, path, overwrite: true);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+        finally
+        {
+            foreach (var t in new[] { temp, evalTemp })
+                try { if (File.Exists(t)) File.Delete(t); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
     }
+
+    static long Align(long position) => (position + sizeof(int) - 1) / sizeof(int) * sizeof(int);
 
     static IDisposable? TryLock(string path)
     {
@@ -94,11 +225,14 @@ public sealed class TokenStreamCache(string folder)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
-    /// <summary>What identifies the tokens: the data file as it is now, the vocabulary (a tokenizer file as it is
-    /// now) and the format.</summary>
-    static string Key(string dataPath, string vocabSpec)
+    /// <summary>What identifies the tokens: every data file as it is now (and which are held out), the vocabulary (a
+    /// tokenizer file as it is now) and the format.</summary>
+    static string Key(CorpusFiles files, string vocabSpec)
     {
-        var key = new StringBuilder($"proxies token streams v{FormatVersion}\n{Identity(dataPath)}\n{vocabSpec}");
+        var key = new StringBuilder($"proxies token streams v{FormatVersion}\n");
+        foreach (var f in files.Train) key.Append(Identity(f)).Append('\n');
+        foreach (var f in files.HeldOut) key.Append("held out: ").Append(Identity(f)).Append('\n');
+        key.Append(vocabSpec);
         if (FileTokenizer.HasTokenizerExtension(vocabSpec)) key.Append('\n').Append(Identity(Path.GetFullPath(vocabSpec)));
         return key.ToString();
     }
@@ -107,21 +241,5 @@ public sealed class TokenStreamCache(string folder)
     {
         var file = new FileInfo(path);
         return file.Exists ? $"{file.FullName} {file.Length} {file.LastWriteTimeUtc.Ticks}" : $"{file.FullName} missing";
-    }
-
-    // Little-endian int32s as they lie in memory: every platform .NET and libtorch run on here is little-endian.
-    static void WriteInts(BinaryWriter writer, int[] values)
-    {
-        writer.Write(values.Length);
-        writer.Write(MemoryMarshal.AsBytes(values.AsSpan()));
-    }
-
-    static int[] ReadInts(BinaryReader reader)
-    {
-        int length = reader.ReadInt32();
-        if (length < 0 || (long)length * sizeof(int) > reader.BaseStream.Length - reader.BaseStream.Position) throw new EndOfStreamException();
-        var values = new int[length];
-        if (reader.Read(MemoryMarshal.AsBytes(values.AsSpan())) != length * sizeof(int)) throw new EndOfStreamException();
-        return values;
     }
 }

@@ -31,12 +31,15 @@ public static class Vocabularies
     public static int? KnownSize(string spec) =>
         spec == "bytes" ? 256 : Size(spec, "words:", MinWords, MaxWords) ?? Size(spec, "bpe:", MinBpe, MaxBpe);
 
-    public static ITokenizer Create(string spec, IReadOnlyList<string> trainingDocuments)
+    public static ITokenizer Create(string spec, IReadOnlyList<string> trainingDocuments) => Create(spec, () => trainingDocuments);
+
+    /// <param name="learnOn">the documents a learned vocabulary (words:N, bpe:N) is learned on; read only for those</param>
+    public static ITokenizer Create(string spec, Func<IReadOnlyList<string>> learnOn)
     {
         if (Check(spec) is { } problem) throw new ArgumentException($"--vocab {spec}: {problem}");
         if (spec == "bytes") return new ByteTokenizer();
-        if (Size(spec, "words:", MinWords, MaxWords) is int words) return new WordTokenizer(words, trainingDocuments);
-        if (Size(spec, "bpe:", MinBpe, MaxBpe) is int tokens) return ByteBpeTokenizer.Train(tokens, trainingDocuments, CacheFolder.Default);
+        if (Size(spec, "words:", MinWords, MaxWords) is int words) return new WordTokenizer(words, learnOn());
+        if (Size(spec, "bpe:", MinBpe, MaxBpe) is int tokens) return ByteBpeTokenizer.Train(tokens, learnOn(), CacheFolder.Default);
         return FileTokenizer.Open(spec);
     }
 

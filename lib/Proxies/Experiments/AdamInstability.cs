@@ -17,7 +17,7 @@ public sealed record SpikeSummary(RunResult Run, IReadOnlyList<int> Spikes, doub
 /// Molybog et al. 2023: loss spikes, what Adam's per-coordinate ratio r = m̂/(√v̂ + ε) does before them, and four
 /// mitigations. One setting that spikes on a CPU: the ladder's largest size at its top LR with a 1% warm-up (a
 /// committed warm-up run of this recipe spiked to 1.2× its moving average). Every variant changes one thing, run with
-/// two seeds; every step is probed, with the histogram of |r|, so the detector sees every step's loss.
+/// four seeds; every step is probed, with the histogram of |r|, so the detector sees every step's loss.
 /// </summary>
 public static class AdamInstability
 {
@@ -28,7 +28,7 @@ public static class AdamInstability
     /// <summary>GLM-130B's embedding-gradient shrink α.</summary>
     public const double ShrinkAlpha = 0.1;
 
-    public static readonly int[] Seeds = [0, 1];
+    public static readonly int[] Seeds = [0, 1, 2, 3];
 
     /// <summary>The spiking run: the ladder's largest size at its top LR, 1% warm-up, every step probed.</summary>
     public static TrainConfig Spiking(Profile profile)
@@ -40,7 +40,7 @@ public static class AdamInstability
     }
 
     /// <summary>The spiking run and one change each: the LR a grid step down (÷3), ε 10⁻¹⁵, GLM-130B's shrink,
-    /// PaLM's skip-and-restart (rewind ~3% of training, skip ~7% of it), and a 10% warm-up; two seeds each.</summary>
+    /// PaLM's skip-and-restart (rewind ~3% of training, skip ~7% of it), and a 10% warm-up; four seeds each.</summary>
     public static IReadOnlyList<TrainConfig> Runs(Profile profile)
     {
         var spiking = Spiking(profile);

@@ -87,11 +87,9 @@ public static class ConfigSwitches
         OnOff("--ratio-histogram", "ratio_histogram", "also probe the histogram of AdamW's |m̂/(√v̂+ε)| per layer (11 bins)", c => c.RatioHistogram,
             (c, v) => c with { RatioHistogram = v }),
         Int("--seed", "seed", "initialisation and batch order", c => c.Seed, (c, v) => c with { Seed = v }),
-        Text("--data", "data", "FILE|brown:GENRES", "text to train on (the shipped Brown corpus; brown:abcdefghj: its non-fiction genres)",
-            c => c.Data, (c, v) => c with { Data = v },
-            (_, v) => Data.BrownGenres.IsSpec(v) ? Data.BrownGenres.Check(v)
-                : !File.Exists(v) ? "file does not exist; give a .txt, .jsonl or .gz text file, or brown:GENRES"
-                : new FileInfo(v).Length == 0 ? "file is empty; give a file with text in it" : null),
+        Text("--data", "data", "FILE|FOLDER|GLOB|brown:GENRES",
+            "text to train on (the shipped Brown corpus); a folder or glob of .txt/.jsonl/.json shards, optionally .gz, is read as a stream, its validation shards (else its last) held out; brown:abcdefghj: Brown's non-fiction genres",
+            c => c.Data, (c, v) => c with { Data = v }, (_, v) => DataProblem(v)),
         Text("--vocab", "vocab", "bytes|words:N|bpe:N|FILE", "tokens", c => c.Vocab, (c, v) => c with { Vocab = v }, (_, v) => Data.Vocabularies.Check(v)),
         Int("--probe-every", "probe_every", "probes every k steps", c => c.ProbeEvery, (c, v) => c with { ProbeEvery = v }, (_, v) => AtLeast(v, 1)),
         Int("--eval-every", "eval_every", "held-out loss every k steps (0: start and end)", c => c.EvalEvery, (c, v) => c with { EvalEvery = v },
@@ -100,4 +98,18 @@ public static class ConfigSwitches
     ];
 
     public static ConfigSwitch Find(string flag) => All.Single(s => s.Flag == flag);
+
+    /// <summary>Why a --data value cannot be trained on, or null: genres are checked by name; files, folders and globs
+    /// must name at least one non-empty corpus file.</summary>
+    static string? DataProblem(string v)
+    {
+        if (Data.BrownGenres.IsSpec(v)) return Data.BrownGenres.Check(v);
+        if (File.Exists(v)) return new FileInfo(v).Length == 0 ? "file is empty; give a file with text in it" : null;
+        try
+        {
+            var files = Data.CorpusFiles.Resolve(v);
+            return files.Train.Concat(files.HeldOut).All(f => new FileInfo(f).Length == 0) ? "every file there is empty; give files with text in them" : null;
+        }
+        catch (Data.DataException e) { return e.Message + ", or brown:GENRES"; }
+    }
 }
