@@ -22,6 +22,8 @@ public static class SweepVerb
                               the array pools them into DIR/<experiment>. Rerun the same command to finish what a
                               cancelled task left.
           --tasks N (one per run)        the array's size, with --slurm
+          --repeat-data       train even when the longest run reads its corpus more than 4 times (the paper profile on
+                              the shipped corpus: about 2,400 times); without it such a sweep is refused before it starts
         """;
 
     public static int Run(string[] args)
@@ -29,7 +31,7 @@ public static class SweepVerb
         // Everything after --slurm is sbatch's.
         int slurmAt = Array.IndexOf(args, "--slurm");
         string[]? sbatchOptions = slurmAt >= 0 ? args[(slurmAt + 1)..] : null;
-        var cl = new CommandLine(slurmAt >= 0 ? args[..slurmAt] : args, new HashSet<string>());
+        var cl = new CommandLine(slurmAt >= 0 ? args[..slurmAt] : args, new HashSet<string> { "--repeat-data" });
         if (cl.Positional.Count != 1) throw new UsageException("sweep needs one experiment name, e.g. `sweep attention-logit-growth` (see `experiments`)");
         Experiment experiment;
         try { experiment = Catalog.Find(cl.Positional[0]); } catch (ArgumentException e) { throw new UsageException(e.Message); }
@@ -44,9 +46,11 @@ public static class SweepVerb
         var (device, threads) = TrainVerb.ReadRuntime(cl);
         int? tasks = cl.Has("--tasks") ? cl.Int("--tasks", 0) : null;
         if (tasks is not null && sbatchOptions is null) throw new UsageException("--tasks N: only with --slurm (the size of the job array)");
+        bool repeatData = cl.Has("--repeat-data");
         cl.RejectUnknown("sweep");
         var plan = Sweep.Plan(experiment, profile, shard);   // validates every config before any work
-        if (sbatchOptions is not null) return SubmitToSlurm(experiment, profile, matmul, plan.Count, tasks, device, outRoot, shard, sbatchOptions);
+        PrintBudget(plan, workers, repeatData);
+        if (sbatchOptions is not null) return SubmitToSlurm(experiment, profile, matmul, plan.Count, tasks, device, outRoot, shard, repeatData, sbatchOptions);
 
         IRunExecutor executor = workers == 1
             ? new InProcessExecutor(device, threads)
@@ -65,13 +69,26 @@ public static class SweepVerb
         return summary.Failures.Count == 0 ? 0 : 1;
     }
 
-    static int SubmitToSlurm(Experiment experiment, Profile profile, MatmulPrecision matmul, int runs, int? tasks, string device, string outRoot, Shard shard, string[] sbatchOptions)
+    /// <summary>What the sweep will read and need, before it starts; refuses to cycle a small corpus (<see cref="DataBudget"/>).</summary>
+    static void PrintBudget(IReadOnlyList<TrainConfig> plan, int workers, bool repeatData)
+    {
+        if (plan.Count == 0) return;
+        foreach (var budget in DataBudget.Ensure(plan, repeatData)) Console.WriteLine($"data: {budget}");
+        var largest = plan.MaxBy(c => MemoryEstimate.Of(c, Proxies.Data.Vocabularies.KnownSize(c.Vocab)).Total)!;
+        double gflops = TimeEstimate.MeasureGemmGflops();
+        Console.WriteLine($"memory: the largest run needs {MemoryEstimate.Of(largest, Proxies.Data.Vocabularies.KnownSize(largest.Vocab))}; " +
+            $"time on this machine's CPU: about {TimeEstimate.Duration(TimeEstimate.Seconds(plan, gflops, workers))} with {workers} worker(s) " +
+            $"(fp32 GEMM {gflops:F0} GFLOP/s, {TimeEstimate.EfficiencyOfPeak:P0} of it)");
+    }
+
+    static int SubmitToSlurm(Experiment experiment, Profile profile, MatmulPrecision matmul, int runs, int? tasks, string device, string outRoot, Shard shard,
+        bool repeatData, string[] sbatchOptions)
     {
         if (shard != Shard.All) throw new UsageException("--shard with --slurm: the job array makes the shards; leave --shard out");
         int n = tasks ?? runs;
         if (n < 1 || n > runs) throw new UsageException($"--tasks {n}: must be from 1 to the sweep's {runs} runs");
         var job = new SlurmArray.Job(experiment.Name, profile, matmul, device, n, Path.GetFullPath(outRoot),
-            Directory.GetCurrentDirectory(), Self.FileName, Self.ArgumentsPrefix);
+            Directory.GetCurrentDirectory(), Self.FileName, Self.ArgumentsPrefix, repeatData);
         var (arrayId, mergeId) = SlurmArray.Submit(job, sbatchOptions);
         Console.WriteLine($"submitted {experiment.Name} ({profile.Name()}, {runs} runs) as Slurm job array {arrayId} ({n} tasks) and merge job {mergeId} after it");
         Console.WriteLine($"  scripts and logs: {SlurmArray.Folder(job)}; results: {Path.Combine(job.OutRoot, experiment.Name)}; watch: squeue -j {arrayId},{mergeId}");

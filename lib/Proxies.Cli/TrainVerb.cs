@@ -14,11 +14,12 @@ public static class TrainVerb
     public static string Help => "train: train one model and record its probes.\n" +
         string.Concat(ConfigSwitches.All.Select(s => $"  {s.Flag} {s.Hint} ({Default(s)}): {s.Help}\n")) +
         "  --device auto|cpu|cuda (auto)  --threads N (one per core)  --out DIR (runs/train)\n" +
+        "  --repeat-data: train even when the run reads its corpus more than 4 times (refused otherwise)\n" +
         "Writes DIR/runs.csv (one row per run) and DIR/curves/<run_id>.csv (per-step probes).";
 
     static string Default(ConfigSwitch s) => s.Show(new TrainConfig()) is { Length: > 0 } v ? v : s.Flag == "--data" ? "data/brown.txt.gz" : "none";
 
-    static readonly HashSet<string> Switches = new();
+    static readonly HashSet<string> Switches = new() { "--repeat-data" };
 
     /// <summary>--matmul fp32|bf16, shared by the verbs that train (its one declaration is the config switch).</summary>
     public static MatmulPrecision ReadMatmul(CommandLine cl, MatmulPrecision fallback) =>
@@ -58,9 +59,11 @@ public static class TrainVerb
         var config = ReadConfig(cl, new TrainConfig());
         var (deviceName, threads) = ReadRuntime(cl);
         string outDir = cl.String("--out") ?? Path.Combine("runs", "train");
+        bool repeatData = cl.Has("--repeat-data");
         cl.RejectUnknown("train");
         if (cl.Positional.Count > 0) throw new UsageException($"train takes no positional arguments, got '{cl.Positional[0]}'");
         ConfigValidation.Ensure(config);
+        foreach (var budget in DataBudget.Ensure([config], repeatData)) Console.WriteLine($"data: {budget}");
 
         TorchRuntime.Start(threads);
         var device = TorchRuntime.ResolveDevice(deviceName);

@@ -18,6 +18,9 @@ public static class Workbook
 
     /// <summary>fp32, or bf16: bf16 autocast of every linear layer (<see cref="MatmulPrecision"/>), fast on GPUs and on
     /// CPUs with bf16 matrix instructions.</summary>
+    /// <summary>Train even when a run reads its corpus more than <see cref="DataBudget.MaxEpochs"/> times (the CLI's --repeat-data).</summary>
+    public static bool RepeatData => NotebookParameters.Get("repeat-data", "false") == "true";
+
     public static MatmulPrecision Matmul => MatmulPrecisions.Parse(NotebookParameters.Get("matmul", "fp32"));
 
     /// <summary>Where sweeps go: the committed reference results (results/&lt;profile&gt;) unless told otherwise,
@@ -41,6 +44,7 @@ public static class Workbook
     public static ResultsStore Sweep(string experiment, int? workers = null)
     {
         var e = Catalog.Find(experiment).WithMatmul(Matmul);
+        foreach (var budget in DataBudget.Ensure(e.Runs(Profile), RepeatData)) Console.WriteLine($"data: {budget}");
         int n = workers ?? Environment.ProcessorCount;
         IRunExecutor executor = n > 1 && WorkerExecutable is { } exe
             ? new WorkerPoolExecutor(exe, Array.Empty<string>(), n, 1, Device)

@@ -110,6 +110,17 @@ public class BadInputTests
     }
 
     [Fact]
+    public void ThePaperProfileOnTheShippedCorpusIsRefusedBeforeAnyRun()
+    {
+        var outDir = Path.Combine(Path.GetTempPath(), "proxies-bad-" + Guid.NewGuid().ToString("N"));
+        var (code, stderr) = CliRunner.Run(["sweep", "lr-sensitivity", "--profile", "paper", "--out", outDir]);
+        Assert.Equal(2, code);
+        Assert.Contains("--repeat-data", stderr);
+        Assert.Contains("passes over this corpus", stderr);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
     public void UnknownVerbIsRefused()
     {
         var (code, stderr) = CliRunner.Run(["trian"]);
