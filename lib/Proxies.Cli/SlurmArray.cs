@@ -13,9 +13,10 @@ namespace Proxies.Cli;
 /// </summary>
 public static class SlurmArray
 {
-    /// <summary>What the scripts run: the sweep's settings, where results go, and how this CLI is started.</summary>
+    /// <summary>What the scripts run: the sweep's settings (<paramref name="SweepOptions"/>: --data, --vocab, --repeat-data as
+    /// given), where results go, and how this CLI is started.</summary>
     public sealed record Job(string Experiment, Profile Profile, MatmulPrecision Matmul, string Device, int Tasks, string OutRoot,
-        string WorkDir, string Program, IReadOnlyList<string> ProgramArguments, bool RepeatData = false);
+        string WorkDir, string Program, IReadOnlyList<string> ProgramArguments, IReadOnlyList<string>? SweepOptions = null);
 
     /// <summary>The folder of the scripts, the task folders and the logs: OUT/slurm/NAME.</summary>
     public static string Folder(Job job) => Path.Combine(job.OutRoot, "slurm", job.Experiment);
@@ -31,7 +32,7 @@ public static class SlurmArray
         s.AppendLine("#SBATCH --requeue");
         s.AppendLine("set -euo pipefail");
         s.AppendLine("# Shard i/n of the grid into this task's folder; a requeued or resubmitted task skips the runs it finished.");
-        s.AppendLine($"exec {Command(job)} sweep {job.Experiment} --profile {job.Profile.Name()} --matmul {Matmul(job.Matmul)} --device {job.Device}{(job.RepeatData ? " --repeat-data" : "")} \\");
+        s.AppendLine($"exec {Command(job)} sweep {job.Experiment} --profile {job.Profile.Name()} --matmul {Matmul(job.Matmul)} --device {job.Device}{string.Concat((job.SweepOptions ?? []).Select(o => " " + Quote(o)))} \\");
         s.AppendLine("    --shard \"$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\" --workers 1 --threads \"${SLURM_CPUS_PER_TASK:-1}\" \\");
         s.AppendLine($"    --out {Quote(Path.Combine(Folder(job), "task-"))}\"$SLURM_ARRAY_TASK_ID\"");
         return s.ToString();

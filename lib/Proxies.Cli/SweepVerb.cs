@@ -22,6 +22,8 @@ public static class SweepVerb
                               the array pools them into DIR/<experiment>. Rerun the same command to finish what a
                               cancelled task left.
           --tasks N (one per run)        the array's size, with --slurm
+          --data FILE|FOLDER|GLOB  --vocab SPEC   train every run on this corpus and vocabulary (as `train`; the paper
+                              profile wants C4's en/*.json.gz shards and a 32k vocabulary, e.g. T5's spiece.model)
           --repeat-data       train even when the longest run reads its corpus more than 4 times (the paper profile on
                               the shipped corpus: about 2,400 times); without it such a sweep is refused before it starts
         """;
@@ -37,7 +39,8 @@ public static class SweepVerb
         try { experiment = Catalog.Find(cl.Positional[0]); } catch (ArgumentException e) { throw new UsageException(e.Message); }
         var profile = ReadProfile(cl);
         var matmul = TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32);
-        experiment = experiment.WithMatmul(matmul);
+        var (data, vocab) = (cl.String("--data"), cl.String("--vocab"));
+        experiment = experiment.WithMatmul(matmul).WithData(data, vocab);
         string outRoot = cl.String("--out") ?? "runs";
         int workers = cl.Int("--workers", Environment.ProcessorCount);
         if (workers < 1 || workers > 256) throw new UsageException($"--workers {workers}: must be an integer from 1 to 256");
@@ -50,7 +53,9 @@ public static class SweepVerb
         cl.RejectUnknown("sweep");
         var plan = Sweep.Plan(experiment, profile, shard);   // validates every config before any work
         PrintBudget(plan, workers, repeatData);
-        if (sbatchOptions is not null) return SubmitToSlurm(experiment, profile, matmul, plan.Count, tasks, device, outRoot, shard, repeatData, sbatchOptions);
+        if (sbatchOptions is not null) return SubmitToSlurm(experiment, profile, matmul, plan.Count, tasks, device, outRoot, shard,
+            [.. data is null ? [] : new[] { "--data", File.Exists(data) || Directory.Exists(data) ? Path.GetFullPath(data) : data },
+             .. vocab is null ? [] : new[] { "--vocab", vocab }, .. repeatData ? new[] { "--repeat-data" } : []], sbatchOptions);
 
         IRunExecutor executor = workers == 1
             ? new InProcessExecutor(device, threads)
@@ -82,13 +87,13 @@ public static class SweepVerb
     }
 
     static int SubmitToSlurm(Experiment experiment, Profile profile, MatmulPrecision matmul, int runs, int? tasks, string device, string outRoot, Shard shard,
-        bool repeatData, string[] sbatchOptions)
+        IReadOnlyList<string> sweepOptions, string[] sbatchOptions)
     {
         if (shard != Shard.All) throw new UsageException("--shard with --slurm: the job array makes the shards; leave --shard out");
         int n = tasks ?? runs;
         if (n < 1 || n > runs) throw new UsageException($"--tasks {n}: must be from 1 to the sweep's {runs} runs");
         var job = new SlurmArray.Job(experiment.Name, profile, matmul, device, n, Path.GetFullPath(outRoot),
-            Directory.GetCurrentDirectory(), Self.FileName, Self.ArgumentsPrefix, repeatData);
+            Directory.GetCurrentDirectory(), Self.FileName, Self.ArgumentsPrefix, sweepOptions);
         var (arrayId, mergeId) = SlurmArray.Submit(job, sbatchOptions);
         Console.WriteLine($"submitted {experiment.Name} ({profile.Name()}, {runs} runs) as Slurm job array {arrayId} ({n} tasks) and merge job {mergeId} after it");
         Console.WriteLine($"  scripts and logs: {SlurmArray.Folder(job)}; results: {Path.Combine(job.OutRoot, experiment.Name)}; watch: squeue -j {arrayId},{mergeId}");

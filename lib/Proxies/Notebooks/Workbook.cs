@@ -18,6 +18,12 @@ public static class Workbook
 
     /// <summary>fp32, or bf16: bf16 autocast of every linear layer (<see cref="MatmulPrecision"/>), fast on GPUs and on
     /// CPUs with bf16 matrix instructions.</summary>
+    /// <summary>The corpus and vocabulary every sweep trains on: the shipped corpus in bytes unless set (the paper profile
+    /// wants C4's shards and a 32k vocabulary; see environment.md).</summary>
+    public static string? Data => NotebookParameters.Get("data", "") is { Length: > 0 } d ? d : null;
+
+    public static string? Vocab => NotebookParameters.Get("vocab", "") is { Length: > 0 } v ? v : null;
+
     /// <summary>Train even when a run reads its corpus more than <see cref="DataBudget.MaxEpochs"/> times (the CLI's --repeat-data).</summary>
     public static bool RepeatData => NotebookParameters.Get("repeat-data", "false") == "true";
 
@@ -43,7 +49,7 @@ public static class Workbook
     /// <summary>Runs (or resumes) a named experiment at the notebook's profile, printing a line per finished run.</summary>
     public static ResultsStore Sweep(string experiment, int? workers = null)
     {
-        var e = Catalog.Find(experiment).WithMatmul(Matmul);
+        var e = Catalog.Find(experiment).WithMatmul(Matmul).WithData(Data, Vocab);
         foreach (var budget in DataBudget.Ensure(e.Runs(Profile), RepeatData)) Console.WriteLine($"data: {budget}");
         int n = workers ?? Environment.ProcessorCount;
         IRunExecutor executor = n > 1 && WorkerExecutable is { } exe
