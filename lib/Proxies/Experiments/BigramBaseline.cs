@@ -7,20 +7,24 @@ namespace Proxies.Experiments;
 /// </summary>
 public static class BigramBaseline
 {
-    public static double HeldOutLoss(IReadOnlyList<int> train, IReadOnlyList<int> eval, int vocab, double alpha = 1)
+    /// <summary>The token streams' bigram loss (they may be memory-mapped: <see cref="Data.TokenStreams"/>).</summary>
+    public static double HeldOutLoss(ReadOnlyMemory<int> train, ReadOnlyMemory<int> eval, int vocab, double alpha = 1) =>
+        HeldOutLoss(train.Span, eval.Span, vocab, alpha);
+
+    public static double HeldOutLoss(ReadOnlySpan<int> train, ReadOnlySpan<int> eval, int vocab, double alpha = 1)
     {
-        if (eval.Count < 2) throw new ArgumentException("the held-out stream needs two tokens at least", nameof(eval));
+        if (eval.Length < 2) throw new ArgumentException("the held-out stream needs two tokens at least", nameof(eval));
         var pairs = new Dictionary<(int, int), long>();
         var firsts = new long[vocab];
-        for (int i = 0; i + 1 < train.Count; i++)
+        for (int i = 0; i + 1 < train.Length; i++)
         {
             var key = (train[i], train[i + 1]);
             pairs[key] = pairs.GetValueOrDefault(key) + 1;
             firsts[train[i]]++;
         }
         double sum = 0;
-        for (int i = 0; i + 1 < eval.Count; i++)
+        for (int i = 0; i + 1 < eval.Length; i++)
             sum -= Math.Log((pairs.GetValueOrDefault((eval[i], eval[i + 1])) + alpha) / (firsts[eval[i]] + alpha * vocab));
-        return sum / (eval.Count - 1);
+        return sum / (eval.Length - 1);
     }
 }
