@@ -117,7 +117,7 @@ public sealed class TokenStreamCache(string folder)
     /// one chunk, and the held-out tokens wait in a second temporary file until the training tokens are written.</summary>
     bool TryWriteStreamed(CorpusFiles files, ITokenizer tokenizer)
     {
-        long documents = 0, chars = 0;
+        long documents = 0, chars = 0, heldOutDocuments = 0;
         bool ok = TryWriteWith(PathFor(files, tokenizer.Spec), Key(files, tokenizer.Spec), tokenizer.VocabSize, (train, eval) =>
         {
             var chunk = new List<string>(ChunkDocuments);
@@ -134,17 +134,20 @@ public sealed class TokenStreamCache(string folder)
                 chunkHeldOut = heldOut;
                 chunk.Add(text);
                 documents++;
+                if (heldOut) heldOutDocuments++;
                 chars += text.Length;
             }
             Flush();
-            Check(files, documents, chars);
+            Check(files, documents, chars, heldOutDocuments);
         });
         return ok;
     }
 
     /// <summary>A corpus too small to train on is refused, as <see cref="TextCorpus.Load"/> refuses it.</summary>
-    static void Check(CorpusFiles files, long documents, long chars)
+    static void Check(CorpusFiles files, long documents, long chars, long heldOutDocuments)
     {
+        if (!files.SplitByDocument && heldOutDocuments == 0)
+            throw new DataException($"data '{files.Spec}': the held-out shards ({string.Join(", ", files.HeldOut.Select(Path.GetFileName))}) hold no documents");
         if (documents == 0 || chars < TextCorpus.MinChars)
             throw new DataException($"data '{files.Spec}' holds {chars} characters of text; a corpus needs at least 1 KiB");
         if (files.SplitByDocument && documents < TokenStreams.EvalEvery)
@@ -156,14 +159,15 @@ public sealed class TokenStreamCache(string folder)
     {
         var train = new List<int>();
         var eval = new List<int>();
-        long documents = 0, chars = 0;
+        long documents = 0, chars = 0, heldOutDocuments = 0;
         foreach (var (text, heldOut) in files.Documents())
         {
             (heldOut ? eval : train).AddRange(tokenizer.Encode([text]));
             documents++;
+            if (heldOut) heldOutDocuments++;
             chars += text.Length;
         }
-        Check(files, documents, chars);
+        Check(files, documents, chars, heldOutDocuments);
         return new TokenStreams(train.ToArray(), eval.ToArray(), tokenizer.VocabSize, files.Spec, tokenizer.Spec);
     }
 

@@ -75,4 +75,14 @@ public class CorpusFilesTests
             Assert.NotNull(cache.TryRead(folder, vocab));                                        // and the file is there
         }
     }
+
+    [Fact]
+    public void AnEmptyHeldOutShardIsRefusedNamingIt()
+    {
+        var folder = Folder();
+        WriteText(Path.Combine(folder, "part-0.txt"), Docs("0", 100));
+        File.WriteAllText(Path.Combine(folder, "part-1.txt"), "\n\n");
+        var cache = new TokenStreamCache(Path.Combine(Folder(), "cache"));
+        Assert.Contains("part-1.txt", Assert.Throws<DataException>(() => cache.Load(folder, "bytes")).Message);
+    }
 }
