@@ -41,11 +41,11 @@ public sealed class NotebookRunner(TextWriter? echo = null)
         string? error = null;
 
         using (KernelEnvironment(parameters))
-        using (var connector = new StdIoKernelConnector(tool.StdioCommand(folder), "root", new Uri("kernel://proxies-notebooks"), new DirectoryInfo(tool.Folder)))
-        using (new KillTree(connector))
         {
-            await connector.CreateRootProxyKernelAsync();
-            using var kernel = await connector.CreateProxyKernelAsync("csharp", "csharp");
+            var (connector, killTree, kernel) = await ConnectAsync(tool, folder);
+            using var _ = connector;
+            using var __ = killTree;
+            using var ___ = kernel;
             using var live = kernel.KernelEvents.Subscribe(new Echo(log));
             for (int i = 0; i < document.Elements.Count; i++)
             {
@@ -128,6 +128,31 @@ public sealed class NotebookRunner(TextWriter? echo = null)
     /// `dotnet tool run` starts the kernel as a child of its own, which, orphaned, then spins at about half a core
     /// for as long as the machine runs (seen here).
     /// </summary>
+    /// <summary>Tries to start and connect a kernel this many times: the kernel process sometimes answers the first
+    /// handshake without its kernel list, and StdIoKernelConnector throws "Sequence contains no matching element" (seen in
+    /// CI, once in some hundreds of notebook starts). A fresh process connects.</summary>
+    const int ConnectAttempts = 3;
+
+    async Task<(StdIoKernelConnector Connector, KillTree KillTree, Microsoft.DotNet.Interactive.Kernel Kernel)> ConnectAsync(KernelTool tool, string folder)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var connector = new StdIoKernelConnector(tool.StdioCommand(folder), "root", new Uri("kernel://proxies-notebooks"), new DirectoryInfo(tool.Folder));
+            var killTree = new KillTree(connector);
+            try
+            {
+                await connector.CreateRootProxyKernelAsync();
+                return (connector, killTree, await connector.CreateProxyKernelAsync("csharp", "csharp"));
+            }
+            catch (InvalidOperationException e) when (attempt < ConnectAttempts)
+            {
+                log.WriteLine($"the kernel did not connect ({e.Message}); starting a new one ({attempt + 1} of {ConnectAttempts})");
+                killTree.Dispose();
+                connector.Dispose();
+            }
+        }
+    }
+
     sealed class KillTree(StdIoKernelConnector connector) : IDisposable
     {
         public void Dispose()
