@@ -79,9 +79,9 @@ public static class SweepVerb
     {
         if (plan.Count == 0) return;
         foreach (var budget in DataBudget.Ensure(plan, repeatData)) Console.WriteLine($"data: {budget}");
-        var largest = plan.MaxBy(c => MemoryEstimate.Of(c, Proxies.Data.Vocabularies.KnownSize(c.Vocab)).Total)!;
+        var largest = plan.Select(c => MemoryEstimate.Of(c, Proxies.Data.Vocabularies.KnownSize(c.Vocab))).MaxBy(m => m.Total)!;
         double gflops = TimeEstimate.MeasureGemmGflops();
-        Console.WriteLine($"memory: the largest run needs {MemoryEstimate.Of(largest, Proxies.Data.Vocabularies.KnownSize(largest.Vocab))}; " +
+        Console.WriteLine($"memory: the largest run needs {largest}; " +
             $"time on this machine's CPU: about {TimeEstimate.Duration(TimeEstimate.Seconds(plan, gflops, workers))} with {workers} worker(s) " +
             $"(fp32 GEMM {gflops:F0} GFLOP/s, {TimeEstimate.EfficiencyOfPeak:P0} of it)");
     }

@@ -123,11 +123,6 @@ public sealed class NotebookRunner(TextWriter? echo = null)
         public void Dispose() { foreach (var (k, v) in saved) Environment.SetEnvironmentVariable(k, v); }
     }
 
-    /// <summary>
-    /// Ends the kernel with its whole process tree. The connector's own Dispose ends only the process it started;
-    /// `dotnet tool run` starts the kernel as a child of its own, which, orphaned, then spins at about half a core
-    /// for as long as the machine runs (seen here).
-    /// </summary>
     /// <summary>Tries to start and connect a kernel this many times: the kernel process sometimes answers the first
     /// handshake without its kernel list, and StdIoKernelConnector throws "Sequence contains no matching element" (seen in
     /// CI, once in some hundreds of notebook starts). A fresh process connects.</summary>
@@ -153,6 +148,11 @@ public sealed class NotebookRunner(TextWriter? echo = null)
         }
     }
 
+    /// <summary>
+    /// Ends the kernel with its whole process tree. The connector's own Dispose ends only the process it started;
+    /// `dotnet tool run` starts the kernel as a child of its own, which, orphaned, then spins at about half a core
+    /// for as long as the machine runs (seen here).
+    /// </summary>
     sealed class KillTree(StdIoKernelConnector connector) : IDisposable
     {
         public void Dispose()

@@ -43,9 +43,9 @@ public sealed record CorpusFiles(string Spec, IReadOnlyList<string> Train, IRead
     {
         if (SplitByDocument)
         {
-            int i = 0;
+            long i = 0;
             foreach (var doc in TextCorpus.ReadDocuments(Train[0]))
-                yield return (doc, i++ % TokenStreams.EvalEvery == TokenStreams.EvalEvery - 1);
+                yield return (doc, TokenStreams.IsHeldOut(i++));
             yield break;
         }
         foreach (var file in Train)

@@ -23,12 +23,15 @@ public sealed class TextCorpus
         if (!File.Exists(path)) throw new DataException($"data file '{path}' does not exist; pass --data with a .txt, .jsonl or .gz text file");
         var documents = ReadDocuments(path).ToList();
         if (documents.Count == 0 || documents.Sum(d => d.Length) < MinChars)
-            throw new DataException($"data file '{path}' holds {documents.Sum(d => d.Length)} characters of text; a corpus needs at least 1 KiB");
+            throw new DataException(TooLittleText(path, documents.Sum(d => (long)d.Length)));
         return new TextCorpus(documents, Path.GetFullPath(path));
     }
 
     /// <summary>A corpus needs at least this much text.</summary>
     public const int MinChars = 1024;
+
+    public static string TooLittleText(string source, long chars) =>
+        $"data file '{source}' holds {chars} characters of text; a corpus needs at least 1 KiB";
 
     /// <summary>The documents of one file, read as a stream (a line at a time, through gzip when the name ends in .gz):
     /// JSON lines (.jsonl, .json) give one document per line, its "text" field; plain text gives the runs of lines

@@ -93,9 +93,9 @@ public sealed class TokenStreamCache(string folder)
             stream.Position = length - TrailerLength;
             long train = reader.ReadInt64(), eval = reader.ReadInt64();
             if (train < 0 || eval < 0 || train > int.MaxValue || eval > int.MaxValue || start + (train + eval) * sizeof(int) != length - TrailerLength) return null;
-            var source = files.Spec;
+            // A mapping each: a span holds at most 2³¹ − 1 tokens, and so may each stream.
             return new TokenStreams(new MappedTokens(path, start, (int)train).Memory, new MappedTokens(path, start + train * sizeof(int), (int)eval).Memory,
-                vocab, source, vocabSpec);
+                vocab, files.Spec, vocabSpec);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or EndOfStreamException or ArgumentException) { return null; }
     }
@@ -113,62 +113,48 @@ public sealed class TokenStreamCache(string folder)
 
     delegate void Append(ReadOnlySpan<int> tokens);
 
-    /// <summary>Streams the corpus through the tokenizer into the cache file, a chunk of documents at a time: memory holds
-    /// one chunk, and the held-out tokens wait in a second temporary file until the training tokens are written.</summary>
-    bool TryWriteStreamed(CorpusFiles files, ITokenizer tokenizer)
-    {
-        long documents = 0, chars = 0, heldOutDocuments = 0;
-        bool ok = TryWriteWith(PathFor(files, tokenizer.Spec), Key(files, tokenizer.Spec), tokenizer.VocabSize, (train, eval) =>
-        {
-            var chunk = new List<string>(ChunkDocuments);
-            bool? chunkHeldOut = null;
-            void Flush()
-            {
-                if (chunk.Count == 0) return;
-                (chunkHeldOut == true ? eval : train)(tokenizer.Encode(chunk));
-                chunk.Clear();
-            }
-            foreach (var (text, heldOut) in files.Documents())
-            {
-                if (chunkHeldOut != heldOut || chunk.Count == ChunkDocuments) Flush();
-                chunkHeldOut = heldOut;
-                chunk.Add(text);
-                documents++;
-                if (heldOut) heldOutDocuments++;
-                chars += text.Length;
-            }
-            Flush();
-            Check(files, documents, chars, heldOutDocuments);
-        });
-        return ok;
-    }
-
-    /// <summary>A corpus too small to train on is refused, as <see cref="TextCorpus.Load"/> refuses it.</summary>
-    static void Check(CorpusFiles files, long documents, long chars, long heldOutDocuments)
-    {
-        if (!files.SplitByDocument && heldOutDocuments == 0)
-            throw new DataException($"data '{files.Spec}': the held-out shards ({string.Join(", ", files.HeldOut.Select(Path.GetFileName))}) hold no documents");
-        if (documents == 0 || chars < TextCorpus.MinChars)
-            throw new DataException($"data '{files.Spec}' holds {chars} characters of text; a corpus needs at least 1 KiB");
-        if (files.SplitByDocument && documents < TokenStreams.EvalEvery)
-            throw new DataException(TokenStreams.TooFewDocuments(files.Spec, (int)documents));
-    }
+    /// <summary>Streams the corpus through the tokenizer into the cache file: memory holds one chunk of documents, and
+    /// the held-out tokens wait in a second temporary file until the training tokens are written.</summary>
+    bool TryWriteStreamed(CorpusFiles files, ITokenizer tokenizer) =>
+        TryWriteWith(PathFor(files, tokenizer.Spec), Key(files, tokenizer.Spec), tokenizer.VocabSize, (train, eval) => Tokenize(files, tokenizer, train, eval));
 
     /// <summary>The corpus tokenized into memory, for a cache folder that cannot be written.</summary>
     static TokenStreams InMemory(CorpusFiles files, ITokenizer tokenizer)
     {
         var train = new List<int>();
         var eval = new List<int>();
+        Tokenize(files, tokenizer, tokens => train.AddRange(tokens), tokens => eval.AddRange(tokens));
+        return new TokenStreams(train.ToArray(), eval.ToArray(), tokenizer.VocabSize, files.Spec, tokenizer.Spec);
+    }
+
+    /// <summary>Reads the corpus as a stream and tokenizes it a chunk of documents at a time, appending each chunk's tokens
+    /// to <paramref name="train"/> or <paramref name="eval"/>; then refuses a corpus too small to train on, as
+    /// <see cref="TextCorpus.Load"/> does.</summary>
+    static void Tokenize(CorpusFiles files, ITokenizer tokenizer, Append train, Append eval)
+    {
         long documents = 0, chars = 0, heldOutDocuments = 0;
+        var chunk = new List<string>(ChunkDocuments);
+        bool chunkHeldOut = false;
+        void Flush()
+        {
+            if (chunk.Count == 0) return;
+            (chunkHeldOut ? eval : train)(tokenizer.Encode(chunk));
+            chunk.Clear();
+        }
         foreach (var (text, heldOut) in files.Documents())
         {
-            (heldOut ? eval : train).AddRange(tokenizer.Encode([text]));
+            if (chunkHeldOut != heldOut || chunk.Count == ChunkDocuments) Flush();
+            chunkHeldOut = heldOut;
+            chunk.Add(text);
             documents++;
             if (heldOut) heldOutDocuments++;
             chars += text.Length;
         }
-        Check(files, documents, chars, heldOutDocuments);
-        return new TokenStreams(train.ToArray(), eval.ToArray(), tokenizer.VocabSize, files.Spec, tokenizer.Spec);
+        Flush();
+        if (!files.SplitByDocument && heldOutDocuments == 0)
+            throw new DataException($"data '{files.Spec}': the held-out shards ({string.Join(", ", files.HeldOut.Select(Path.GetFileName))}) hold no documents");
+        if (documents == 0 || chars < TextCorpus.MinChars) throw new DataException(TextCorpus.TooLittleText(files.Spec, chars));
+        if (files.SplitByDocument && documents < TokenStreams.EvalEvery) throw new DataException(TokenStreams.TooFewDocuments(files.Spec, documents));
     }
 
     /// <summary>Writes a cache file: <paramref name="produce"/> appends training tokens to its first sink and held-out

@@ -15,13 +15,16 @@ public sealed record TokenStreams(ReadOnlyMemory<int> Train, ReadOnlyMemory<int>
         var docs = corpus.Documents;
         if (docs.Count < EvalEvery)
             throw new DataException(TooFewDocuments(corpus.Source, docs.Count));
-        var train = docs.Where((_, i) => i % EvalEvery != EvalEvery - 1).ToList();
-        var eval = docs.Where((_, i) => i % EvalEvery == EvalEvery - 1).ToList();
+        var train = docs.Where((_, i) => !IsHeldOut(i)).ToList();
+        var eval = docs.Where((_, i) => IsHeldOut(i)).ToList();
         var tokenizer = Vocabularies.Create(vocabSpec, train);
         return new TokenStreams(tokenizer.Encode(train), tokenizer.Encode(eval), tokenizer.VocabSize, corpus.Source, vocabSpec);
     }
 
-    public static string TooFewDocuments(string source, int count) =>
+    /// <summary>Whether document <paramref name="index"/> of a single-file corpus is held out: every 20th.</summary>
+    public static bool IsHeldOut(long index) => index % EvalEvery == EvalEvery - 1;
+
+    public static string TooFewDocuments(string source, long count) =>
         $"data file '{source}' has {count} documents; the held-out split needs at least {EvalEvery} (documents are separated by blank lines, or one per JSON line)";
 
     static readonly Dictionary<(string, string), TokenStreams> Cache = new();

@@ -20,7 +20,7 @@ public static class AdamInstabilityFigures
             var curve = CurveFile.Read(store.CurvePath(run.RunId));
             var kept = AdamInstability.KeptLosses(curve);
             loss.Add(new Series(label, kept.Select(p => (double)p.Step).ToList(), kept.Select(p => p.Loss).ToList(), colour));
-            var spikes = AdamInstability.Summarise(store, run).Spikes.ToHashSet();
+            var spikes = AdamInstability.Summarise(run, curve).Spikes.ToHashSet();
             var marked = kept.Where(p => spikes.Contains(p.Step)).ToList();
             if (marked.Count > 0)
                 loss.Add(new Series($"{label}: spikes", marked.Select(p => (double)p.Step).ToList(), marked.Select(p => p.Loss).ToList(), colour, MarkersOnly: true));

@@ -82,9 +82,11 @@ public sealed partial class Figure : Notebooks.IRichOutput
             double left = i * (width + PanelGap);
             layout["xaxis" + suffix] = Axis(panel.XTitle, panel.LogX, "y" + suffix, [left, left + width]);
             layout["yaxis" + suffix] = Axis(panel.YTitle, panel.LogY, "x" + suffix, null);
-            if (panel.Map is not null) layout["yaxis" + suffix]!["type"] = "category";   // a heatmap's rows are labels
             if (panel.Map is { } map)
+            {
+                layout["yaxis" + suffix]!["type"] = "category";   // a heatmap's rows are labels
                 data.Add(HeatmapTrace(map, "x" + suffix, "y" + suffix, colourBarX: left + width + 0.005, showScale: i == Panels.Count - 1));
+            }
             foreach (var s in panel.Series)
                 data.Add(Trace(s, "x" + suffix, "y" + suffix, showLegend: legendNames.Add(s.Name)));
             if (Panels.Count > 1 && panel.Title is { Length: > 0 } t)

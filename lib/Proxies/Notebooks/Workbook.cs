@@ -16,8 +16,6 @@ public static class Workbook
     /// <summary>auto (CUDA when this is a CUDA build on a GPU machine, else the CPU), cpu or cuda.</summary>
     public static string Device => NotebookParameters.Get("device", "auto");
 
-    /// <summary>fp32, or bf16: bf16 autocast of every linear layer (<see cref="MatmulPrecision"/>), fast on GPUs and on
-    /// CPUs with bf16 matrix instructions.</summary>
     /// <summary>The corpus and vocabulary every sweep trains on: the shipped corpus in bytes unless set (the paper profile
     /// wants C4's shards and a 32k vocabulary; see environment.md).</summary>
     public static string? Data => NotebookParameters.Get("data", "") is { Length: > 0 } d ? d : null;
@@ -27,6 +25,8 @@ public static class Workbook
     /// <summary>Train even when a run reads its corpus more than <see cref="DataBudget.MaxEpochs"/> times (the CLI's --repeat-data).</summary>
     public static bool RepeatData => NotebookParameters.Get("repeat-data", "false") == "true";
 
+    /// <summary>fp32, or bf16: bf16 autocast of every linear layer (<see cref="MatmulPrecision"/>), fast on GPUs and on
+    /// CPUs with bf16 matrix instructions.</summary>
     public static MatmulPrecision Matmul => MatmulPrecisions.Parse(NotebookParameters.Get("matmul", "fp32"));
 
     /// <summary>Where sweeps go: the committed reference results (results/&lt;profile&gt;) unless told otherwise,
