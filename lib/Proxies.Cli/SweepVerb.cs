@@ -24,6 +24,8 @@ public static class SweepVerb
           --tasks N (one per run)        the array's size, with --slurm
           --data FILE|FOLDER|GLOB  --vocab SPEC   train every run on this corpus and vocabulary (as `train`; the paper
                               profile wants C4's en/*.json.gz shards and a 32k vocabulary, e.g. T5's spiece.model)
+          --checkpoint-every N (500; 0: none)   save each run's state every N steps in DIR/<experiment>/checkpoints/; a
+                              killed, cancelled or requeued sweep goes on inside its unfinished runs, to the same result
           --repeat-data       train even when the longest run reads its corpus more than 4 times (the paper profile on
                               the shipped corpus: about 2,400 times); without it such a sweep is refused before it starts
         """;
@@ -50,16 +52,18 @@ public static class SweepVerb
         int? tasks = cl.Has("--tasks") ? cl.Int("--tasks", 0) : null;
         if (tasks is not null && sbatchOptions is null) throw new UsageException("--tasks N: only with --slurm (the size of the job array)");
         bool repeatData = cl.Has("--repeat-data");
+        int checkpointEvery = TrainVerb.ReadCheckpointEvery(cl);
         cl.RejectUnknown("sweep");
         var plan = Sweep.Plan(experiment, profile, shard);   // validates every config before any work
         PrintBudget(plan, workers, repeatData);
         if (sbatchOptions is not null) return SubmitToSlurm(experiment, profile, matmul, plan.Count, tasks, device, outRoot, shard,
             [.. data is null ? [] : new[] { "--data", File.Exists(data) || Directory.Exists(data) ? Path.GetFullPath(data) : data },
-             .. vocab is null ? [] : new[] { "--vocab", vocab }, .. repeatData ? new[] { "--repeat-data" } : []], sbatchOptions);
+             .. vocab is null ? [] : new[] { "--vocab", vocab }, .. repeatData ? new[] { "--repeat-data" } : [],
+             .. cl.Has("--checkpoint-every") ? new[] { "--checkpoint-every", checkpointEvery.ToString() } : []], sbatchOptions);
 
         IRunExecutor executor = workers == 1
-            ? new InProcessExecutor(device, threads)
-            : new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, workers, threads ?? 1, device);
+            ? new InProcessExecutor(device, threads, checkpointEvery)
+            : new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, workers, threads ?? 1, device, checkpointEvery);
         Console.WriteLine($"sweep {experiment.Name} ({profile.Name()}, shard {shard}): {plan.Count} runs, {workers} worker{(workers > 1 ? "s" : "")} -> {Path.Combine(outRoot, experiment.Name)}");
         ProgressBar? bar = null;
         var progress = new CallbackProgress<SweepProgress>(p =>

@@ -14,6 +14,8 @@ public static class TrainVerb
     public static string Help => "train: train one model and record its probes.\n" +
         string.Concat(ConfigSwitches.All.Select(s => $"  {s.Flag} {s.Hint} ({Default(s)}): {s.Help}\n")) +
         "  --device auto|cpu|cuda (auto)  --threads N (one per core)  --out DIR (runs/train)\n" +
+        $"  --checkpoint-every N ({RunCheckpoint.DefaultEvery}; 0: none): save the run's state every N steps in DIR/checkpoints/; the same\n" +
+        "      command after a kill or preemption goes on from the last one, to the same result bit for bit\n" +
         "  --repeat-data: train even when the run reads its corpus more than 4 times (refused otherwise)\n" +
         "Writes DIR/runs.csv (one row per run) and DIR/curves/<run_id>.csv (per-step probes).";
 
@@ -44,6 +46,14 @@ public static class TrainVerb
         catch (FormatException e) { throw new UsageException($"{s.Flag} {word}: {e.Message}"); }
     }
 
+    /// <summary>--checkpoint-every N, shared by the verbs that train (<see cref="RunCheckpoint"/>).</summary>
+    public static int ReadCheckpointEvery(CommandLine cl)
+    {
+        int every = cl.Int("--checkpoint-every", RunCheckpoint.DefaultEvery);
+        if (every < 0) throw new UsageException($"--checkpoint-every {every}: must be 0 (no checkpoints) or a number of steps");
+        return every;
+    }
+
     /// <summary>--device and --threads, checked before libtorch starts.</summary>
     public static (string Device, int? Threads) ReadRuntime(CommandLine cl)
     {
@@ -60,6 +70,7 @@ public static class TrainVerb
         var (deviceName, threads) = ReadRuntime(cl);
         string outDir = cl.String("--out") ?? Path.Combine("runs", "train");
         bool repeatData = cl.Has("--repeat-data");
+        int checkpointEvery = ReadCheckpointEvery(cl);
         cl.RejectUnknown("train");
         if (cl.Positional.Count > 0) throw new UsageException($"train takes no positional arguments, got '{cl.Positional[0]}'");
         ConfigValidation.Ensure(config);
@@ -76,9 +87,12 @@ public static class TrainVerb
         var store = new ResultsStore(outDir);
         OutputFolder.EnsureWritable(store.Folder);
         var sweepId = Manifest.NewSweepId();
-        var (result, curve) = Trainer.Run(config, device, progress);
+        var checkpoint = new RunCheckpoint(RunCheckpoint.PathIn(store, config.RunId), checkpointEvery);
+        if (File.Exists(checkpoint.Path)) Console.WriteLine($"going on from the checkpoint {checkpoint.Path}");
+        var (result, curve) = Trainer.Run(config, device, progress, checkpoint: checkpoint);
         Manifest.RecordSweepStart(store, sweepId, "train", "0/1", 1, new[] { config });
         store.Record(result, curve);
+        checkpoint.Delete();
         Manifest.RecordSweepEnd(store, sweepId, "complete", 1);
         PrintSummary(result);
         Console.WriteLine($"wrote {store.RunsCsv}, {store.CurvePath(result.RunId)} and {store.ManifestPath}");

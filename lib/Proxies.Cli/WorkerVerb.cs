@@ -15,6 +15,7 @@ public static class WorkerVerb
         var cl = new CommandLine(args, new HashSet<string>());
         string root = cl.String("--out") ?? throw new UsageException("worker needs --out");
         var (deviceName, threads) = TrainVerb.ReadRuntime(cl);
+        int checkpointEvery = TrainVerb.ReadCheckpointEvery(cl);
         cl.RejectUnknown("worker");
         TorchRuntime.Start(threads);
         var device = TorchRuntime.ResolveDevice(deviceName);
@@ -25,8 +26,7 @@ public static class WorkerVerb
             var config = JsonSerializer.Deserialize<TrainConfig>(line, TrainConfig.JsonOptions)!;
             try
             {
-                var (result, curve) = Trainer.Run(config, device);
-                new ResultsStore(root, config.Experiment).Record(result, curve);
+                var result = RecordedRun.Train(config, root, device, checkpointEvery);
                 stdout.WriteLine($"done {result.RunId} {InProcessExecutor.RunLine(result)}");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ResultsFileException or InvalidConfigException)

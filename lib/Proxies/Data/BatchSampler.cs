@@ -22,17 +22,30 @@ public sealed class BatchSampler
         buffer = new long[batchSize * (seqLen + 1)];
     }
 
+    /// <summary>Windows drawn so far, used or skipped: where the sampler is in its seeded sequence of windows.</summary>
+    public long WindowsDrawn { get; private set; }
+
     /// <summary>Next (inputs, targets), each (B, T) int64 on <paramref name="device"/>.</summary>
     public (Tensor Inputs, Tensor Targets) Next(Device device)
     {
-        for (int b = 0; b < batchSize; b++) CopyWindow(stream.Span, random.Next(stream.Length - seqLen - 1), buffer, b, seqLen);
+        for (int b = 0; b < batchSize; b++) CopyWindow(stream.Span, NextStart(), buffer, b, seqLen);
         return Split(buffer, batchSize, seqLen, device);
     }
 
     /// <summary>Draws and discards <paramref name="batches"/> batches (skip-and-restart skips the data after a spike).</summary>
-    public void Skip(int batches)
+    public void Skip(int batches) => SkipWindows((long)batches * batchSize);
+
+    /// <summary>Draws and discards <paramref name="windows"/> windows. System.Random's state cannot be saved, but
+    /// replaying its draws reaches the same state: a resumed run reads on from where its checkpoint stopped.</summary>
+    public void SkipWindows(long windows)
     {
-        for (int i = 0; i < batches * batchSize; i++) random.Next(stream.Length - seqLen - 1);
+        for (long i = 0; i < windows; i++) NextStart();
+    }
+
+    int NextStart()
+    {
+        WindowsDrawn++;
+        return random.Next(stream.Length - seqLen - 1);
     }
 
     /// <summary>Fixed, evenly spaced windows of a stream, for the held-out loss (same every call).</summary>

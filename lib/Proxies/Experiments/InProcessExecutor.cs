@@ -1,11 +1,11 @@
-using Proxies.Results;
 using Proxies.Runtime;
 using Proxies.Training;
 
 namespace Proxies.Experiments;
 
 /// <summary>Runs one after another in this process (notebooks, one worker, tests).</summary>
-public sealed class InProcessExecutor(string device = "auto", int? threads = null) : IRunExecutor
+/// <param name="checkpointEvery">Steps between a run's checkpoints (<see cref="RunCheckpoint"/>; 0: none).</param>
+public sealed class InProcessExecutor(string device = "auto", int? threads = null, int checkpointEvery = RunCheckpoint.DefaultEvery) : IRunExecutor
 {
     public IReadOnlyList<string> Execute(IReadOnlyList<TrainConfig> runs, string resultsRoot, Action<string, string> finished, CancellationToken cancel)
     {
@@ -14,8 +14,7 @@ public sealed class InProcessExecutor(string device = "auto", int? threads = nul
         foreach (var config in runs)
         {
             cancel.ThrowIfCancellationRequested();
-            var (result, curve) = Trainer.Run(config, torchDevice, cancel: cancel);
-            new ResultsStore(resultsRoot, config.Experiment).Record(result, curve);
+            var result = RecordedRun.Train(config, resultsRoot, torchDevice, checkpointEvery, cancel);
             finished(result.RunId, RunLine(result));
         }
         return Array.Empty<string>();

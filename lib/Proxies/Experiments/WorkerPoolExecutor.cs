@@ -12,7 +12,8 @@ namespace Proxies.Experiments;
 /// it in the results store itself, and answers "done &lt;run_id&gt; &lt;summary&gt;" on stdout. A worker that dies
 /// costs only its current run, which the next sweep redoes; if this process dies, workers see end of input and exit.
 /// </summary>
-public sealed class WorkerPoolExecutor(string fileName, IReadOnlyList<string> argumentsPrefix, int workers, int threadsPerWorker, string device)
+public sealed class WorkerPoolExecutor(string fileName, IReadOnlyList<string> argumentsPrefix, int workers, int threadsPerWorker, string device,
+    int checkpointEvery = RunCheckpoint.DefaultEvery)
     : IRunExecutor
 {
     public IReadOnlyList<string> Execute(IReadOnlyList<TrainConfig> runs, string resultsRoot, Action<string, string> finished, CancellationToken cancel)
@@ -68,7 +69,7 @@ public sealed class WorkerPoolExecutor(string fileName, IReadOnlyList<string> ar
             UseShellExecute = false,
         };
         foreach (var a in argumentsPrefix) info.ArgumentList.Add(a);
-        foreach (var a in new[] { "worker", "--out", resultsRoot, "--threads", threadsPerWorker.ToString(), "--device", device })
+        foreach (var a in new[] { "worker", "--out", resultsRoot, "--threads", threadsPerWorker.ToString(), "--device", device, "--checkpoint-every", checkpointEvery.ToString() })
             info.ArgumentList.Add(a);
         foreach (var (key, value) in TorchRuntime.ChildEnvironment) info.Environment[key] = value;
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start worker {fileName}");

@@ -22,6 +22,9 @@ public sealed class Curve
 
     public int Count => rows.Count;
 
+    /// <summary>The rows as taken: a value a row did not take is absent, not NaN (a checkpoint keeps them so).</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, double>> Rows => rows;
+
     public void Add(IReadOnlyDictionary<string, double> values)
     {
         foreach (var name in values.Keys) AddColumn(name);

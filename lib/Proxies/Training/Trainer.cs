@@ -22,9 +22,11 @@ public static class Trainer
     /// training is to go on.</param>
     /// <param name="startFrom">Sets the model's weights before training (fine-tuning from a checkpoint); the optimizer
     /// starts fresh.</param>
+    /// <param name="checkpoint">Where the run saves its state every few steps and, when a saved state is there, goes on
+    /// from it (<see cref="RunCheckpoint"/>); the caller deletes it once the run is recorded.</param>
     public static (RunResult Result, Curve Curve) Run(TrainConfig config, Device? device = null,
         IProgress<TrainProgress>? progress = null, CancellationToken cancel = default, Action<int, Transformer>? afterStep = null,
-        Action<Transformer>? startFrom = null)
+        Action<Transformer>? startFrom = null, RunCheckpoint? checkpoint = null)
     {
         ConfigValidation.Ensure(config);
         TorchRuntime.Start();
@@ -47,16 +49,20 @@ public static class Trainer
         var curve = new Curve();
         var parameters = groups.Select(g => (Tensor)g.Parameter).ToList();
 
-        var initial = new Dictionary<string, double>
-        {
-            [RunSummary.Initial(RunSummary.EvalLoss)] = EvalLoss(model, streams, config, device),
-            [RunSummary.Initial(OutputStatistics.HeadMuNorm)] = OutputStatistics.MuNorm(model.HeadWeight),
-        };
-        int divergedStep = -1, stepsDone = 0;
         using var restart = config.SpikeRestart > 0 ? new SpikeRestart(config, groups, optimizer) : null;
+        if (restart is not null) checkpoint = null;   // its rewind points live in memory only (see RunCheckpoint)
+        var initial = new Dictionary<string, double>();
+        var resumed = checkpoint?.Restore(config.RunId, groups, optimizer, sampler, curve, initial);
+        if (resumed is null)
+        {
+            initial[RunSummary.Initial(RunSummary.EvalLoss)] = EvalLoss(model, streams, config, device);
+            initial[RunSummary.Initial(OutputStatistics.HeadMuNorm)] = OutputStatistics.MuNorm(model.HeadWeight);
+        }
+        int divergedStep = -1, stepsDone = resumed?.StepsDone ?? 0;
+        double wallBefore = resumed?.WallSeconds ?? 0, trainBefore = resumed?.TrainSeconds ?? 0;
         var trainClock = Stopwatch.StartNew();
 
-        for (int step = 0; step < config.Steps; step++)
+        for (int step = resumed?.NextStep ?? 0; step < config.Steps; step++)
         {
             cancel.ThrowIfCancellationRequested();
             bool probing = step % config.ProbeEvery == 0 || step == config.Steps - 1;
@@ -99,23 +105,27 @@ public static class Trainer
             }
             bool finite = new[] { RunSummary.Loss, GradientClipping.GradNorm, LossTerms.LogZName }
                 .All(name => !read.TryGetValue(name, out var v) || double.IsFinite(v));
-            if (!probing && finite) continue;   // nothing recorded between probes unless the run diverged
-
-            var values = new Dictionary<string, double> { ["step"] = step, ["lr"] = schedule.LearningRate(step) };
-            foreach (var (name, value) in read) values[name] = value;
-
-            if (probing && config.EvalEvery > 0 && step > 0 && step % config.EvalEvery == 0)
-                values[RunSummary.EvalLoss] = EvalLoss(model, streams, config, device);
-            curve.Add(values);
-            if (probing)
-                progress?.Report(new TrainProgress(step, config.Steps, values[RunSummary.Loss], values[ForwardProbe.MaxLogit], clock.Elapsed.TotalSeconds));
-            if (!finite)
+            if (probing || !finite)   // nothing recorded between probes unless the run diverged
             {
-                divergedStep = step;
-                break;
+                var values = new Dictionary<string, double> { ["step"] = step, ["lr"] = schedule.LearningRate(step) };
+                foreach (var (name, value) in read) values[name] = value;
+
+                if (probing && config.EvalEvery > 0 && step > 0 && step % config.EvalEvery == 0)
+                    values[RunSummary.EvalLoss] = EvalLoss(model, streams, config, device);
+                curve.Add(values);
+                if (probing)
+                    progress?.Report(new TrainProgress(step, config.Steps, values[RunSummary.Loss], values[ForwardProbe.MaxLogit], wallBefore + clock.Elapsed.TotalSeconds));
+                if (!finite)
+                {
+                    divergedStep = step;
+                    break;
+                }
             }
+            if (checkpoint?.Due(step, config.Steps) == true)
+                checkpoint.Save(config.RunId, step + 1, stepsDone, wallBefore + clock.Elapsed.TotalSeconds, trainBefore + trainClock.Elapsed.TotalSeconds,
+                    groups, optimizer, sampler.WindowsDrawn, curve, initial);
         }
-        double trainSeconds = trainClock.Elapsed.TotalSeconds;
+        double trainSeconds = trainBefore + trainClock.Elapsed.TotalSeconds;
 
         double finalEval = divergedStep >= 0 ? double.NaN : EvalLoss(model, streams, config, device);
         if (curve.Count > 0 && divergedStep < 0) curve.SetLast(RunSummary.EvalLoss, finalEval);
@@ -124,7 +134,7 @@ public static class Trainer
             RunId = config.RunId,
             Config = config,
             Values = RunSummary.Of(config, curve, initial, finalEval, divergedStep, stepsDone, modelConfig.NonEmbeddingParams, modelConfig.Vocab,
-                clock.Elapsed.TotalSeconds, 1000 * trainSeconds / Math.Max(1, stepsDone)),
+                wallBefore + clock.Elapsed.TotalSeconds, 1000 * trainSeconds / Math.Max(1, stepsDone)),
         };
         return (result, curve);
     }

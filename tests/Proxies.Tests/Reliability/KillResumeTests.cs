@@ -59,6 +59,44 @@ public class KillResumeTests
     }
 
     [Fact]
+    public void AKilledRunGoesOnFromItsCheckpointToTheUninterruptedResult()
+    {
+        string[] Train(string folder) => ["train", "--width", "32", "--depth", "2", "--heads", "2", "--seq-len", "32", "--batch-size", "8",
+            "--steps", "400", "--lr", "0.01", "--threads", "1", "--checkpoint-every", "25", "--out", folder];
+        var clean = Directory.CreateTempSubdirectory("proxies-run-clean-").FullName;
+        var (code, stdout, stderr) = CliProcess.Run(Train(clean));
+        Assert.True(code == 0, stdout + stderr);
+
+        // kill -9 the run once its second checkpoint is on disk, then the same command again.
+        var folder = Directory.CreateTempSubdirectory("proxies-run-killed-").FullName;
+        var checkpoints = Path.Combine(folder, "checkpoints");
+        using (var p = CliProcess.Start(Train(folder)))
+        {
+            var written = new HashSet<DateTime>();
+            var clock = Stopwatch.StartNew();
+            while (written.Count < 2 && !p.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                foreach (var f in Directory.Exists(checkpoints) ? Directory.GetFiles(checkpoints, "*.ckpt") : []) written.Add(File.GetLastWriteTimeUtc(f));
+                Thread.Sleep(20);
+            }
+            Assert.False(p.HasExited, "the run finished before it could be killed; give it more steps");
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+        }
+        Assert.False(File.Exists(new ResultsStore(folder).RunsCsv));
+        (code, stdout, stderr) = CliProcess.Run(Train(folder));
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("going on from the checkpoint", stdout);
+        Assert.Empty(Directory.GetFiles(checkpoints));                                       // deleted once the run is recorded
+
+        var (reference, resumed) = (new ResultsStore(clean), new ResultsStore(folder));
+        var (a, b) = (Assert.Single(reference.Runs()), Assert.Single(resumed.Runs()));
+        Assert.Equal(a.FinalEvalLoss, b.FinalEvalLoss);                                      // bitwise: one thread
+        Assert.Equal(a.StepsDone, b.StepsDone);
+        Assert.Equal(CurveFile.Read(reference.CurvePath(a.RunId)).Table(), CurveFile.Read(resumed.CurvePath(b.RunId)).Table());
+    }
+
+    [Fact]
     public async Task SigtermStopsCleanlyAndSaysHowToResume()
     {
         var folder = Directory.CreateTempSubdirectory("proxies-term-").FullName;

@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Proxies.Optimization;
+using Proxies.Probes;
+using Proxies.Results;
+using static TorchSharp.torch;
+
+namespace Proxies.Training;
+
+/// <summary>
+/// A run's state in the middle of training, so that a preempted, cancelled or killed run goes on from its last
+/// checkpoint instead of step 0, and ends exactly as the run it continues would have (same weights, same batches,
+/// same curve, bit for bit). Written every <see cref="Every"/> steps, atomically (a kill mid-write leaves the previous
+/// checkpoint), and deleted by whoever records the finished run.
+///
+/// What makes the continuation exact: the weights and AdamW's moments and step count (the schedule is a function of
+/// the step); the number of windows the batch sampler has drawn (its seeded generator is replayed that far, so the next
+/// batch is the one the uninterrupted run would draw: the position in the token stream); the curve so far and the
+/// initial values. A run that rewinds on loss spikes (<see cref="SpikeRestart"/>) keeps its rewind points in memory
+/// only, so it is not checkpointed: it starts again from step 0.
+///
+/// File: "PRXCKPT1", a little-endian int32 length and that many bytes of UTF-8 JSON (<see cref="Header"/>), then each
+/// tensor's float32 values in the header's order (every parameter group, then the optimizer's state tensors).
+/// </summary>
+public sealed class RunCheckpoint(string path, int every)
+{
+    /// <summary>Steps between checkpoints in sweeps and `train` unless told otherwise (a d128 checkpoint: ~10 MB, a few ms).</summary>
+    public const int DefaultEvery = 500;
+
+    static readonly byte[] Magic = "PRXCKPT1"u8.ToArray();
+
+    public string Path { get; } = path;
+    public int Every { get; } = every;
+
+    /// <summary>The step this run went on from, when it was resumed from this checkpoint; else null.</summary>
+    public int? ResumedAt { get; private set; }
+
+    public sealed record Header(string RunId, int NextStep, int StepsDone, long WindowsDrawn, int OptimizerSteps,
+        double WallSeconds, double TrainSeconds, Dictionary<string, double> Initial, List<Dictionary<string, double>> Curve,
+        List<long[]> Shapes);
+
+    /// <summary>What a resumed run goes on with.</summary>
+    public sealed record Resumed(int NextStep, int StepsDone, double WallSeconds, double TrainSeconds);
+
+    /// <summary>Whether to checkpoint after step <paramref name="step"/> of a run of <paramref name="steps"/>: every
+    /// <see cref="Every"/> steps, never after the last (the run is about to be recorded).</summary>
+    public bool Due(int step, int steps) => Every > 0 && (step + 1) % Every == 0 && step + 1 < steps;
+
+    public void Save(string runId, int nextStep, int stepsDone, double wallSeconds, double trainSeconds,
+        IReadOnlyList<ParameterGroup> groups, IOptimizer optimizer, long windowsDrawn, Curve curve, IReadOnlyDictionary<string, double> initial)
+    {
+        using var state = optimizer.Save();
+        var tensors = groups.Select(g => (Tensor)g.Parameter).Concat(state.Tensors).ToList();
+        var header = new Header(runId, nextStep, stepsDone, windowsDrawn, state.StepCount, wallSeconds, trainSeconds,
+            new Dictionary<string, double>(initial), curve.Rows.Select(r => new Dictionary<string, double>(r)).ToList(),
+            tensors.Select(t => t.shape).ToList());
+        AtomicFile.Write(Path, stream =>
+        {
+            var json = JsonSerializer.SerializeToUtf8Bytes(header, TrainConfig.JsonOptions);
+            stream.Write(Magic);
+            stream.Write(BitConverter.GetBytes(json.Length));
+            stream.Write(json);
+            foreach (var t in tensors)
+            {
+                using var values = t.detach().to(CPU).contiguous();
+                stream.Write(MemoryMarshal.AsBytes(values.data<float>().ToArray().AsSpan()));
+            }
+        });
+    }
+
+    /// <summary>Loads the checkpoint into the run's model, optimizer, sampler, curve and initial values when there is one
+    /// for this run; null (and nothing changed) when there is none. A checkpoint of another run, or one that does not fit
+    /// this model, is an error: the file is named after the run id, so either means a damaged or misplaced file.</summary>
+    public Resumed? Restore(string runId, IReadOnlyList<ParameterGroup> groups, IOptimizer optimizer, Data.BatchSampler sampler,
+        Curve curve, Dictionary<string, double> initial)
+    {
+        if (!File.Exists(Path)) return null;
+        using var stream = File.OpenRead(Path);
+        using var reader = new BinaryReader(stream);
+        if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+            throw new IOException($"{Path} is not a Proxies checkpoint; delete it to start the run from step 0");
+        var header = JsonSerializer.Deserialize<Header>(reader.ReadBytes(reader.ReadInt32()), TrainConfig.JsonOptions)!;
+        if (header.RunId != runId) throw new IOException($"{Path} holds run {header.RunId}, not {runId}; delete it to start the run from step 0");
+        using var state = optimizer.Save();
+        var into = groups.Select(g => (Tensor)g.Parameter).Concat(state.Tensors).ToList();
+        if (into.Count != header.Shapes.Count || into.Zip(header.Shapes).Any(p => !p.First.shape.SequenceEqual(p.Second)))
+            throw new IOException($"{Path} does not fit this run's model and optimizer; delete it to start the run from step 0");
+
+        using (no_grad())
+            foreach (var t in into)
+            {
+                var values = new float[t.numel()];
+                stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+                using var saved = tensor(values, t.shape);
+                t.copy_(saved);
+            }
+        optimizer.Restore(state with { StepCount = header.OptimizerSteps });
+        sampler.SkipWindows(header.WindowsDrawn);
+        foreach (var row in header.Curve) curve.Add(row);
+        foreach (var (name, value) in header.Initial) initial[name] = value;
+        ResumedAt = header.NextStep;
+        return new Resumed(header.NextStep, header.StepsDone, header.WallSeconds, header.TrainSeconds);
+    }
+
+    public void Delete()
+    {
+        if (File.Exists(Path)) File.Delete(Path);   // a run shorter than Every steps never wrote one (nor its folder)
+    }
+
+    /// <summary>Where a results store keeps its runs' checkpoints: beside the curves, one file per run id.</summary>
+    public static string PathIn(ResultsStore store, string runId) => System.IO.Path.Combine(store.Folder, "checkpoints", runId + ".ckpt");
+}
