@@ -8,7 +8,7 @@ namespace Proxies.Data;
 /// <summary>
 /// Tokenized corpora on disk, so that the worker processes of a sweep tokenize a corpus once between them rather
 /// than once each, and so that a corpus larger than memory can be trained on: the documents are read as a stream,
-/// tokenized a chunk at a time and appended to the file, and training memory-maps it (<see cref="MappedTokens"/>).
+/// tokenized a chunk at a time and appended to the file, and training reads windows from it (<see cref="FileTokens"/>).
 /// One file per corpus and vocabulary, named by a hash of every data file's full path, length and last-write time, the
 /// vocab spec (with a tokenizer file's own identity) and <see cref="FormatVersion"/>: an edited file, another vocabulary
 /// or a new format is a miss. The file is written under a temporary name and renamed into place, and ends with a
@@ -59,7 +59,7 @@ public sealed class TokenStreamCache(string folder)
 
     public TokenStreams? TryRead(string dataPath, string vocabSpec) => TryRead(CorpusFiles.Resolve(dataPath), vocabSpec);
 
-    /// <summary>The cached streams, memory-mapped, or null when there is no valid file for them.</summary>
+    /// <summary>The cached streams, read from the file, or null when there is no valid file for them.</summary>
     public TokenStreams? TryRead(CorpusFiles files, string vocabSpec)
     {
         string path = PathFor(files, vocabSpec);
@@ -92,10 +92,8 @@ public sealed class TokenStreamCache(string folder)
             long start = Align(stream.Position);
             stream.Position = length - TrailerLength;
             long train = reader.ReadInt64(), eval = reader.ReadInt64();
-            if (train < 0 || eval < 0 || train > int.MaxValue || eval > int.MaxValue || start + (train + eval) * sizeof(int) != length - TrailerLength) return null;
-            // A mapping each: a span holds at most 2³¹ − 1 tokens, and so may each stream.
-            return new TokenStreams(new MappedTokens(path, start, (int)train).Memory, new MappedTokens(path, start + train * sizeof(int), (int)eval).Memory,
-                vocab, files.Spec, vocabSpec);
+            if (train < 0 || eval < 0 || start + (train + eval) * sizeof(int) != length - TrailerLength) return null;
+            return new TokenStreams(new FileTokens(path, start, train), new FileTokens(path, start + train * sizeof(int), eval), vocab, files.Spec, vocabSpec);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or EndOfStreamException or ArgumentException) { return null; }
     }
@@ -106,8 +104,8 @@ public sealed class TokenStreamCache(string folder)
         var files = CorpusFiles.Resolve(streams.Source);
         return TryWriteWith(PathFor(files, streams.VocabSpec), Key(files, streams.VocabSpec), streams.Vocab, (train, eval) =>
         {
-            train(streams.Train.Span);
-            eval(streams.Eval.Span);
+            foreach (var chunk in streams.Train.Chunks()) train(chunk);
+            foreach (var chunk in streams.Eval.Chunks()) eval(chunk);
         });
     }
 

@@ -3,10 +3,10 @@ namespace Proxies.Data;
 /// <summary>
 /// Train and held-out token streams. The split is deterministic (<see cref="CorpusFiles"/>): in one file every 20th
 /// document (index 19, 39, ...) is held out; in a folder or glob of shards, whole shards are. Eval text is never trained
-/// on and the split does not depend on a seed. The tokens of a file-based corpus are memory-mapped from the token
-/// cache (<see cref="MappedTokens"/>), so a corpus larger than memory trains.
+/// on and the split does not depend on a seed. The tokens of a file-based corpus are read from the token cache
+/// (<see cref="FileTokens"/>), so a corpus larger than memory trains.
 /// </summary>
-public sealed record TokenStreams(ReadOnlyMemory<int> Train, ReadOnlyMemory<int> Eval, int Vocab, string Source, string VocabSpec)
+public sealed record TokenStreams(TokenStream Train, TokenStream Eval, int Vocab, string Source, string VocabSpec)
 {
     public const int EvalEvery = 20;
 

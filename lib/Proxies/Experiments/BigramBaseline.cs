@@ -7,24 +7,32 @@ namespace Proxies.Experiments;
 /// </summary>
 public static class BigramBaseline
 {
-    /// <summary>The token streams' bigram loss (they may be memory-mapped: <see cref="Data.TokenStreams"/>).</summary>
-    public static double HeldOutLoss(ReadOnlyMemory<int> train, ReadOnlyMemory<int> eval, int vocab, double alpha = 1) =>
-        HeldOutLoss(train.Span, eval.Span, vocab, alpha);
-
-    public static double HeldOutLoss(ReadOnlySpan<int> train, ReadOnlySpan<int> eval, int vocab, double alpha = 1)
+    /// <summary>The streams' bigram loss, reading each a chunk at a time (they may come from a large cache file).</summary>
+    public static double HeldOutLoss(Data.TokenStream train, Data.TokenStream eval, int vocab, double alpha = 1)
     {
         if (eval.Length < 2) throw new ArgumentException("the held-out stream needs two tokens at least", nameof(eval));
         var pairs = new Dictionary<(int, int), long>();
         var firsts = new long[vocab];
-        for (int i = 0; i + 1 < train.Length; i++)
+        foreach (var (a, b) in Pairs(train))
         {
-            var key = (train[i], train[i + 1]);
-            pairs[key] = pairs.GetValueOrDefault(key) + 1;
-            firsts[train[i]]++;
+            pairs[(a, b)] = pairs.GetValueOrDefault((a, b)) + 1;
+            firsts[a]++;
         }
         double sum = 0;
-        for (int i = 0; i + 1 < eval.Length; i++)
-            sum -= Math.Log((pairs.GetValueOrDefault((eval[i], eval[i + 1])) + alpha) / (firsts[eval[i]] + alpha * vocab));
+        foreach (var (a, b) in Pairs(eval))
+            sum -= Math.Log((pairs.GetValueOrDefault((a, b)) + alpha) / (firsts[a] + alpha * vocab));
         return sum / (eval.Length - 1);
+    }
+
+    /// <summary>Every pair of neighbouring tokens, across chunk boundaries.</summary>
+    static IEnumerable<(int, int)> Pairs(Data.TokenStream stream)
+    {
+        int? previous = null;
+        foreach (var chunk in stream.Chunks())
+            foreach (var token in chunk)
+            {
+                if (previous is int a) yield return (a, token);
+                previous = token;
+            }
     }
 }

@@ -49,7 +49,7 @@ public class TokenStreamCacheTests
         built = built with { Train = built.Train.ToArray(), Eval = built.Eval.ToArray() };   // its file is damaged in place below
         var file = cache.PathFor(data, "bytes");
         var bytes = File.ReadAllBytes(file);
-        File.Delete(file);   // a new file, as a damaged copy would be: the mapped one stays intact for the process that has it
+        File.Delete(file);   // a new file, as a damaged copy would be: the open one stays intact for the process that reads it
         File.WriteAllBytes(file, damage switch
         {
             "truncated" => bytes[..(bytes.Length / 2)],
