@@ -11,12 +11,20 @@ then
 and prints one table per config: ms/step, tokens/s and MFU of both, and tokens/s(Proxies) / tokens/s(PyTorch).
 MFU is each run's GFLOP/s over the GEMM peak of its matmul dtype (--matmul), measured in that same run. It installs nothing.
 
-Exit codes: 0 both ran; 1 one of them failed (what there is is still printed); 2 dotnet or torch missing.
+A ratio is only printed against a fair peer: PyTorch's own GEMM peak (the one pytorch_step.py measures) must be at
+least 70% of the peak Proxies measured in the same sitting. Debian's PyTorch multiplies with the system OpenBLAS, which
+runs a generic kernel about four times slower on a CPU it does not recognise; when the peer falls short and runs
+OpenBLAS, the PyTorch run is repeated once with OPENBLAS_CORETYPE set for this CPU (unless it is set already), and if
+the peer still falls short the ratio is withheld.
+
+Exit codes: 0 both ran; 1 one of them failed (what there is is still printed); 2 dotnet or torch missing;
+3 the peer's GEMM peak stayed below 70% of Proxies' (tables printed, ratio withheld).
 """
 
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +33,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PYTORCH_STEP = os.path.join(ROOT, "bench", "pytorch_step.py")
 INSTALL_TORCH = "apt-get install -y python3-torch libopenblas0-pthread   (Debian 12; then use /usr/bin/python3)"
+FAIR_SHARE = 0.7   # the peer's GEMM peak, as a share of Proxies' in the same sitting, below which no ratio is printed
 
 
 def parse_args(argv):
@@ -52,6 +61,38 @@ def parse_args(argv):
         p.error("--threads must be at least 1")
     a.configs = ",".join(c.strip() for c in a.configs.split(",") if c.strip())
     return a
+
+
+def coretype_for_this_cpu():
+    """OPENBLAS_CORETYPE naming this CPU's best OpenBLAS kernel family, from /proc/cpuinfo (None if unknown)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            info = f.read()
+    except OSError:
+        return None
+    line = re.search(r"^flags\s*:(.*)$", info, re.M)
+    flags = set(line.group(1).split()) if line else set()
+    amd = "AuthenticAMD" in info
+    if "avx512_bf16" in flags:
+        return "Cooperlake"
+    if "avx512f" in flags:
+        return "SkylakeX"
+    if "avx2" in flags:
+        return "Zen" if amd else "Haswell"
+    return None
+
+
+def fairness(proxies, pytorch):
+    """None when the peer's GEMM peak is at least FAIR_SHARE of Proxies' (or a peak is missing), else why not."""
+    own, peer = (r and r.get("gemm_gflops") for r in (proxies, pytorch))
+    if not own or not peer or peer >= FAIR_SHARE * own:
+        return None
+    library = (pytorch.get("blas") or {})
+    return ("PyTorch's GEMM peak %.1f GFLOP/s is %.0f%% of the %.1f Proxies measured (BLAS: %s%s, OPENBLAS_CORETYPE=%s): "
+            "its products run crippled, so a speed ratio would flatter Proxies" % (
+                peer, 100 * peer / own, own, ", ".join(library.get("libraries") or ["?"]),
+                " kernel " + library["openblas_core"] if library.get("openblas_core") else "",
+                library.get("openblas_coretype_env") or "unset"))
 
 
 def note(msg):
@@ -102,11 +143,11 @@ def extract_json(stdout):
     return None
 
 
-def run_json(label, cmd, timeout):
+def run_json(label, cmd, timeout, extra_env=None):
     """Runs cmd from the repository root; returns (result dict or None, error text or None, seconds)."""
-    env = dict(os.environ)
+    env = dict(os.environ, **(extra_env or {}))
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")   # what TorchRuntime sets for the workbook's own processes
-    note("[%s] %s" % (label, " ".join(cmd)))
+    note("[%s] %s%s" % (label, "".join("%s=%s " % kv for kv in (extra_env or {}).items()), " ".join(cmd)))
     start = time.time()
     try:
         proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -157,12 +198,14 @@ def fmt(x, spec, missing="-"):
     return missing if x is None else format(x, spec)
 
 
-def print_tables(proxies, pytorch, threads):
+def print_tables(proxies, pytorch, threads, withheld):
     def head(r, name):
         if r is None:
             return "%-8s (no result)" % name
-        return "%-8s %s, %s thread(s), %s matmuls, GEMM peak of that dtype %.1f GFLOP/s" % (
-            name, r.get("version", "?"), r.get("threads", "?"), r.get("matmul", "fp32"), r.get("gemm_gflops", float("nan")))
+        core = (r.get("blas") or {}).get("openblas_core")
+        return "%-8s %s, %s thread(s), %s matmuls, GEMM peak of that dtype %.1f GFLOP/s%s" % (
+            name, r.get("version", "?"), r.get("threads", "?"), r.get("matmul", "fp32"), r.get("gemm_gflops", float("nan")),
+            " (OpenBLAS kernel %s)" % core if core else "")
 
     print(head(proxies, "Proxies"))
     print(head(pytorch, "PyTorch"))
@@ -187,7 +230,10 @@ def print_tables(proxies, pytorch, threads):
                 fmt(None if mfu is None else 100 * mfu, ".1f") + ("%" if mfu is not None else ""),
                 fmt(r.get("gflops"), ".2f"), fmt(r.get("probe_overhead"), ".2f")))
         rt = ratio(a and a.get("tokens_per_s"), b and b.get("tokens_per_s"))
-        print("  tokens/s Proxies / PyTorch: %s" % (fmt(rt, ".2f") + "x" if rt is not None else "-"))
+        print("  tokens/s Proxies / PyTorch: %s" % (
+            "withheld (an unfair peer)" if withheld else fmt(rt, ".2f") + "x" if rt is not None else "-"))
+    if withheld:
+        print("\nNo ratio: " + withheld)
 
 
 def main():
@@ -228,6 +274,11 @@ def main():
         if args.warmup is not None:
             cmd += ["--warmup", str(args.warmup)]
         pytorch, err, seconds["pytorch"] = run_json("pytorch", cmd, args.timeout)
+        coretype = coretype_for_this_cpu()
+        if (not err and fairness(proxies, pytorch) and not os.environ.get("OPENBLAS_CORETYPE") and coretype
+                and (pytorch.get("blas") or {}).get("openblas_core")):
+            note("[pytorch] %s; once more with OPENBLAS_CORETYPE=%s" % (fairness(proxies, pytorch), coretype))
+            pytorch, err, seconds["pytorch"] = run_json("pytorch", cmd, args.timeout, {"OPENBLAS_CORETYPE": coretype})
     if err:
         errors["pytorch"] = err
         note("[pytorch] FAILED: " + err)
@@ -237,6 +288,7 @@ def main():
             note("warning: the %s result was measured with %s matmuls, not --matmul %s: the ratio compares "
                  "different precisions" % (label, result.get("matmul", "fp32"), args.matmul))
 
+    withheld = None if errors else fairness(proxies, pytorch)
     px, pt = by_name(proxies), by_name(pytorch)
     rows = []
     for name in dict.fromkeys(list(px) + list(pt)):
@@ -244,16 +296,16 @@ def main():
         pick = lambda r: None if r is None else {k: r.get(k) for k in ("ms_per_step", "tokens_per_s", "gflops", "mfu",
                                                                         "probe_overhead")}
         rows.append({"name": name, "proxies": pick(a), "pytorch": pick(b),
-                     "tokens_per_s_ratio": ratio(a and a.get("tokens_per_s"), b and b.get("tokens_per_s"))})
+                     "tokens_per_s_ratio": None if withheld else ratio(a and a.get("tokens_per_s"), b and b.get("tokens_per_s"))})
 
     if args.json:
         print(json.dumps({"threads": args.threads, "configs": rows, "proxies": proxies, "pytorch": pytorch,
-                          "errors": errors or None, "seconds": seconds}))
+                          "errors": errors or None, "seconds": seconds, "ratio_withheld": withheld}))
     else:
-        print_tables(proxies, pytorch, args.threads)
+        print_tables(proxies, pytorch, args.threads, withheld)
         for label, err in errors.items():
             print("\n%s run failed (details on stderr above)." % label)
-    return 1 if errors else 0
+    return 1 if errors else 3 if withheld else 0
 
 
 if __name__ == "__main__":

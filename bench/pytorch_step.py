@@ -25,9 +25,11 @@ Mirrors, file by file:
 """
 
 import argparse
+import ctypes
 import json
 import math
 import os
+import re
 import sys
 import time
 
@@ -414,6 +416,26 @@ def gemm_peak(sizes=(1024, 2048), repeats=5, dtype=torch.float32):
     return best
 
 
+def blas():
+    """Which BLAS this process multiplies with, read from its own memory map after a product (Debian's torch calls the
+    system libblas.so.3, which may be OpenBLAS, BLIS or the reference BLAS), and, for OpenBLAS, the CPU kernel it chose.
+    OpenBLAS picks that kernel at start-up from the CPU id; on a CPU newer than the library it falls back to a generic
+    one four times slower, which OPENBLAS_CORETYPE overrides (compare.py checks the GEMM peak for this)."""
+    torch.ones(64, 64).matmul(torch.ones(64, 64))
+    with open("/proc/self/maps") as maps:
+        libraries = sorted({line.split()[-1] for line in maps if re.search(r"blas|blis|mkl", line.split()[-1])})
+    core = None
+    for lib in libraries:
+        if "openblas" in os.path.basename(lib):
+            try:
+                handle = ctypes.CDLL(lib)
+                handle.openblas_get_corename.restype = ctypes.c_char_p
+                core = handle.openblas_get_corename().decode()
+            except (OSError, AttributeError):
+                pass
+    return {"libraries": libraries, "openblas_core": core, "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE")}
+
+
 def flops_per_step(width, depth, seq_len, batch):
     """Flops.PerStep: 6·(12·L·d² + V·d)·B·T + 12·L·B·T²·d."""
     tokens = float(batch) * seq_len
@@ -449,6 +471,7 @@ def main():
         return selftest(ARGS.seed)
     threads = torch.get_num_threads()
     peak = gemm_peak(dtype=torch.bfloat16 if ARGS.matmul == "bf16" else torch.float32)
+    library = blas()
     stream = random_stream(ARGS.seed)
     rows = []
     for name in ARGS.config_names:
@@ -465,11 +488,13 @@ def main():
             sys.stderr.write("  %s done\n" % name)
     if ARGS.json:
         print(json.dumps({"framework": "pytorch", "version": torch.__version__, "threads": threads,
-                          "matmul": ARGS.matmul, "gemm_gflops": peak, "configs": rows}))
+                          "matmul": ARGS.matmul, "gemm_gflops": peak, "blas": library, "configs": rows}))
         return 0
     print("PyTorch %s (eager, %s attention), %d thread(s), %s matmuls, %s GEMM peak %.1f GFLOP/s, %d timed steps after %d"
           % (torch.__version__, "SDPA" if HAS_SDPA else "explicit", threads, ARGS.matmul, ARGS.matmul, peak,
              ARGS.steps, ARGS.warmup))
+    print("BLAS: %s%s" % (", ".join(library["libraries"]) or "none found",
+                          " (OpenBLAS kernel %s)" % library["openblas_core"] if library["openblas_core"] else ""))
     header = "%-6s %6s %6s %6s %5s %6s %10s %10s %8s %7s %9s" % (
         "config", "width", "depth", "heads", "seq", "batch", "ms/step", "tokens/s", "GFLOP/s", "MFU", "probe x")
     print(header)
