@@ -21,11 +21,14 @@ public static class BenchVerb
         Per config: ms/step, tokens/s, GFLOP/s, MFU (against the GEMM peak of the matmul dtype, measured here),
         probe overhead, and the step's weight GEMMs timed alone at the model's shapes (the ceiling for this model):
         their ms, GFLOP/s, and share of the step.
+          --fused on|off (on)   the fused CPU kernels (Model/Fused); off times the composed libtorch forms instead
+          --kernels             only time one block's non-GEMM ops alone, forward + backward, at each config's shapes,
+                                in each form the model can run them (the experiments in docs/performance.md)
         """;
 
     public static int Run(string[] args)
     {
-        var cl = new CommandLine(args, new HashSet<string> { "--json" });
+        var cl = new CommandLine(args, new HashSet<string> { "--json", "--kernels" });
         var names = (cl.String("--configs") ?? string.Join(",", StepBenchmark.Standard.Select(s => s.Name))).Split(',');
         foreach (var n in names)
             if (StepBenchmark.Standard.All(s => s.Name != n))
@@ -36,6 +39,8 @@ public static class BenchVerb
         if (memorySteps is < 0 or (> 0 and < 200)) throw new UsageException($"--memory-steps {memorySteps}: must be 0 (skip) or at least 200");
         bool sweep = cl.OnOff("--sweep", true);
         bool json = cl.Has("--json");
+        bool kernels = cl.Has("--kernels");
+        Proxies.Model.Fused.Kernels.Enabled = cl.OnOff("--fused", true);
         var matmul = TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32);
         var (deviceName, threads) = TrainVerb.ReadRuntime(cl);
         cl.RejectUnknown("bench");
@@ -44,6 +49,8 @@ public static class BenchVerb
         var device = TorchRuntime.ResolveDevice(deviceName);
         int threadCount = TorchSharp.torch.get_num_threads();
         void Say(string line) { if (!json) Console.WriteLine(line); }
+
+        if (kernels) return TimeKernels(names, matmul, device, threadCount);
 
         double peak = GemmPeak.Measure(device);
         double bf16 = GemmPeak.Measure(device, dtype: TorchSharp.torch.ScalarType.BFloat16);
@@ -73,6 +80,19 @@ public static class BenchVerb
             Say($"sweep of 8 small runs: {oneProcess:F0} runs/hour in one process ({threadCount} threads), {workers:F0} runs/hour with {cores} worker processes of one thread (×{workers / oneProcess:F2})");
         }
         if (json) Console.WriteLine(Json(peak, bf16, matmul, ceiling, threadCount, device.type.ToString(), timings, memory, oneProcess, workers, cores));
+        return 0;
+    }
+
+    static int TimeKernels(string[] names, MatmulPrecision matmul, TorchSharp.torch.Device device, int threads)
+    {
+        foreach (var (name, width, depth, seq, batch) in StepBenchmark.Standard.Where(s => names.Contains(s.Name)))
+        {
+            var config = StepBenchmark.ConfigFor(width, depth, seq, batch, 2, matmul);
+            Console.WriteLine($"{name}: one block's non-GEMM ops, forward + backward, ms ({threads} threads, {device.type}; a block has one GELU, "
+                + "one attention, and a RoPE and a qk-LayerNorm on each of q and k)");
+            foreach (var k in KernelTimings.Measure(config.Model, config.BatchSize, device))
+                Console.WriteLine($"  {k.Op,-38} {k.Shape,-16} {k.Ms,8:F2}");
+        }
         return 0;
     }
 

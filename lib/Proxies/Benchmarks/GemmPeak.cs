@@ -5,16 +5,22 @@ using static TorchSharp.torch;
 namespace Proxies.Benchmarks;
 
 /// <summary>The machine's matrix-multiply ceiling with the current thread count: the best of a few square products
-/// (GFLOP/s = 2n³ / t), fp32 by default. MFU is measured against the one of the matmul dtype, in the same run.</summary>
+/// (GFLOP/s = 2n³ / t), fp32 by default. MFU is measured against the one of the matmul dtype, in the same run.
+/// A 256² product is timed first, and a larger size is skipped when the rate so far says it would take more than
+/// <see cref="BudgetSeconds"/>: a CPU without bf16 instructions multiplies bf16 through a scalar fallback (measured
+/// below 1 GFLOP/s on an AVX2-only EPYC, where the 2048² products alone would take many minutes).</summary>
 public static class GemmPeak
 {
+    const double BudgetSeconds = 10;
+
     public static double Measure(Device? device = null, int[]? sizes = null, int repeats = 4, ScalarType dtype = ScalarType.Float32)
     {
         TorchRuntime.Start();
         device ??= CPU;
         double best = 0;
-        foreach (int n in sizes ?? new[] { 1024, 2048 })
+        foreach (int n in sizes ?? new[] { 256, 1024, 2048 })
         {
+            if (best > 0 && 2.0 * n * n * n * (1 + 3 * repeats) / (best * 1e9) > BudgetSeconds) break;
             using var a = randn(n, n, device: device).to(dtype);
             using var b = randn(n, n, device: device).to(dtype);
             Product(a, b);                                            // warm-up: threads, caches, allocator

@@ -10,6 +10,7 @@ public sealed class Rope : IDisposable
 {
     readonly Tensor cos;        // (T, d_h): cos tθ_i in both halves
     readonly Tensor signedSin;  // (T, d_h): −sin tθ_i in the first half, +sin tθ_i in the second
+    readonly Tensor cosHalf, sinHalf;   // (T, d_h/2): cos tθ_i and sin tθ_i once, for the fused kernel
 
     public Rope(int seqLen, int headDim, double ropeBase, Device device)
     {
@@ -21,10 +22,20 @@ public sealed class Rope : IDisposable
         cos = both.cos().to(float32).to(device).MoveToOuterDisposeScope();
         var sin = angles.sin();
         signedSin = cat(new[] { -sin, sin }, -1).to(float32).to(device).MoveToOuterDisposeScope();
+        cosHalf = angles.cos().to(float32).to(device).MoveToOuterDisposeScope();
+        sinHalf = sin.to(float32).to(device).MoveToOuterDisposeScope();
     }
 
     /// <summary>x: (..., T, d_h), positions 0..T−1.</summary>
     public Tensor Apply(Tensor x)
+    {
+        int t = (int)x.shape[^2], half = (int)x.shape[^1] / 2;
+        if (Fused.Kernels.Enabled && Fused.FusedRope.Supports(x)) return Fused.FusedRope.apply(x, cosHalf[..t], sinHalf[..t]);
+        return Composed(x);
+    }
+
+    /// <summary>The same rotation from libtorch ops: the reference the fused kernel is tested against.</summary>
+    public Tensor Composed(Tensor x)
     {
         int t = (int)x.shape[^2], half = (int)x.shape[^1] / 2;
         // (x₁, x₂) ↦ (x₁ cos − x₂ sin, x₂ cos + x₁ sin), with the sign carried by the table instead of a negation
@@ -33,5 +44,5 @@ public sealed class Rope : IDisposable
         return x * cos[..t] + swapped * signedSin[..t];
     }
 
-    public void Dispose() { cos.Dispose(); signedSin.Dispose(); }
+    public void Dispose() { cos.Dispose(); signedSin.Dispose(); cosHalf.Dispose(); sinHalf.Dispose(); }
 }

@@ -36,4 +36,34 @@ public class RopeTests : TorchTest
         // and it preserves norms
         Assert.Equal(q[0, 0, 5].norm().item<float>(), rq[5].norm().item<float>(), 4);
     }
+
+    /// <summary>The fused kernel (Model/Fused/FusedRope.cs) against the composed form: bit for bit in float32, and within
+    /// float32 rounding of the composed form in float64; values and gradients; the vector path (d_h 32), the scalar tail
+    /// (d_h 6) and a non-contiguous input (q as the model slices it out of the fused q/k/v projection).</summary>
+    [Theory]
+    [InlineData(32)]
+    [InlineData(6)]
+    public void FusedRotationMatchesTheComposedOneValuesAndGradients(int headDim)
+    {
+        using var rope = new Rope(16, headDim, 10_000, CPU);
+        manual_seed(3);
+        var qkv = randn(new long[] { 2, 16, 3, 3, headDim }).permute(2, 0, 3, 1, 4);   // (3, B, H, T, d_h), as in Attention
+        var weight = randn(new long[] { 2, 3, 16, headDim }, dtype: float64);
+        (Tensor Y, Tensor Grad) Run(Func<Tensor, Tensor> rotate, ScalarType dtype)
+        {
+            var x = qkv[0].to(dtype).detach().requires_grad_(true);
+            var y = rotate(x);
+            (y.to(float64) * weight).sum().backward();
+            return (y.detach(), x.grad!);
+        }
+        Assert.True(Proxies.Model.Fused.Kernels.Enabled);
+        var fused = Run(rope.Apply, float32);
+        var composed = Run(rope.Composed, float32);
+        var reference = Run(rope.Composed, float64);
+        Assert.Equal(composed.Y.data<float>().ToArray(), fused.Y.data<float>().ToArray());
+        Assert.Equal(composed.Grad.data<float>().ToArray(), fused.Grad.data<float>().ToArray());
+        Assert.True(fused.Y.to(float64).allclose(reference.Y, rtol: 1e-6, atol: 1e-6));
+        Assert.True(fused.Grad.to(float64).allclose(reference.Grad, rtol: 1e-6, atol: 1e-6));
+        Assert.True(reference.Grad.abs().max().item<double>() > 0.1);   // the check has something to compare
+    }
 }

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Proxies.Model;
+using Proxies.Runtime;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Proxies.Benchmarks;
+
+/// <summary>One op of a layer, forward and backward at a model's shapes: its best time and what it stands for.</summary>
+public sealed record KernelTiming(string Op, string Shape, double Ms);
+
+/// <summary>
+/// The non-GEMM ops of one block timed alone, forward + backward, at a configuration's shapes: the experiments behind
+/// the fused kernels (docs/performance.md). Each op in the forms the model can run (composed from libtorch ops, or a
+/// fused kernel), so a kernel is kept only if it pays here, measured in the same sitting.
+/// </summary>
+public static class KernelTimings
+{
+    public static List<KernelTiming> Measure(ModelConfig c, int batchSize, Device device, int repeats = 20)
+    {
+        TorchRuntime.Start();
+        long b = batchSize, h = c.Heads, t = c.SeqLen, dh = c.HeadDim, rows = b * t, hidden = (long)c.MlpRatio * c.Width;
+        string heads = $"{b}×{h}×{t}×{dh}", mlp = $"{rows}×{hidden}";
+        using var rope = new Rope(c.SeqLen, c.HeadDim, c.RopeBase, device);
+        using var gain = ones(c.HeadDim, device: device);
+        bool fused = Model.Fused.Kernels.Enabled;
+        var timings = new List<KernelTiming>();
+        try
+        {
+            Model.Fused.Kernels.Enabled = false;
+            timings.Add(new("RoPE, composed (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Apply, repeats)));
+            Model.Fused.Kernels.Enabled = true;
+            timings.Add(new("RoPE, fused kernel (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Apply, repeats)));
+        }
+        finally { Model.Fused.Kernels.Enabled = fused; }
+        timings.Add(new("qk-LayerNorm (per q or k)", heads, Ms(device, [b, h, t, dh], x => F.layer_norm(x, [dh], gain, null, c.LnEps), repeats)));
+        timings.Add(new("GELU, tanh form", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Tanh), repeats)));
+        timings.Add(new("GELU, exact (erf)", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Exact), repeats)));
+        timings.Add(new("attention, libtorch SDPA (q, k, v)", heads, Ms(device, [3, b, h, t, dh], qkv => F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], is_casual: true), repeats)));
+        timings.Add(new("attention, explicit softmax(qkᵀ)v", heads, Ms(device, [3, b, h, t, dh], qkv => Explicit(qkv[0], qkv[1], qkv[2]), repeats)));
+        return timings;
+    }
+
+    static Tensor Explicit(Tensor q, Tensor k, Tensor v)
+    {
+        long t = q.shape[^2];
+        using var mask = ones(t, t, dtype: ScalarType.Bool, device: q.device).triu(1);
+        var logits = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(q.shape[^1]);
+        return logits.masked_fill(mask, double.NegativeInfinity).softmax(-1).matmul(v);
+    }
+
+    /// <summary>Best of 3 trials of <paramref name="repeats"/> forward + backward passes, ms per pass.</summary>
+    static double Ms(Device device, long[] shape, Func<Tensor, Tensor> op, int repeats)
+    {
+        using var scope = NewDisposeScope();
+        var x = randn(shape, device: device).requires_grad_(true);
+        var grad = randn(op(x.detach()).shape, device: device);
+        void Pass()
+        {
+            using var inner = NewDisposeScope();
+            x.grad?.zero_();
+            op(x).backward([grad]);
+            x.grad!.sum().item<float>();   // waits for an asynchronous device
+        }
+        Pass();
+        double best = double.PositiveInfinity;
+        for (int trial = 0; trial < 3; trial++)
+        {
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < repeats; i++) Pass();
+            best = Math.Min(best, clock.Elapsed.TotalMilliseconds / repeats);
+        }
+        return best;
+    }
+}
