@@ -12,7 +12,8 @@ public sealed record KernelTiming(string Op, string Shape, double Ms);
 /// <summary>
 /// The non-GEMM ops of one block timed alone, forward + backward, at a configuration's shapes: the experiments behind
 /// the fused kernels (docs/performance.md). Each op in the forms the model can run (composed from libtorch ops, or a
-/// fused kernel), so a kernel is kept only if it pays here, measured in the same sitting.
+/// fused kernel, which is what the model runs unless `bench --fused off`), so a kernel is kept only if it pays here,
+/// measured in the same sitting.
 /// </summary>
 public static class KernelTimings
 {
@@ -23,20 +24,21 @@ public static class KernelTimings
         string heads = $"{b}×{h}×{t}×{dh}", mlp = $"{rows}×{hidden}";
         using var rope = new Rope(c.SeqLen, c.HeadDim, c.RopeBase, device);
         using var gain = ones(c.HeadDim, device: device);
-        bool fused = Model.Fused.Kernels.Enabled;
-        var timings = new List<KernelTiming>();
-        try
+        var timings = new List<KernelTiming>
         {
-            Model.Fused.Kernels.Enabled = false;
-            timings.Add(new("RoPE, composed (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Apply, repeats)));
-            Model.Fused.Kernels.Enabled = true;
-            timings.Add(new("RoPE, fused kernel (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Apply, repeats)));
-        }
-        finally { Model.Fused.Kernels.Enabled = fused; }
+            new("RoPE, composed (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Composed, repeats)),
+            new("RoPE, fused kernel (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Apply, repeats)),
+        };
         timings.Add(new("qk-LayerNorm (per q or k)", heads, Ms(device, [b, h, t, dh], x => F.layer_norm(x, [dh], gain, null, c.LnEps), repeats)));
-        timings.Add(new("GELU, tanh form", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Tanh), repeats)));
-        timings.Add(new("GELU, exact (erf)", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Exact), repeats)));
+        timings.Add(new("GELU, tanh form, libtorch", mlp, Ms(device, [rows, hidden], x => Gelu.Composed(x, GeluKind.Tanh), repeats)));
+        timings.Add(new("GELU, tanh form, fused kernel", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Tanh), repeats)));
+        timings.Add(new("GELU, exact (erf), libtorch", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Exact), repeats)));
         timings.Add(new("attention, libtorch SDPA (q, k, v)", heads, Ms(device, [3, b, h, t, dh], qkv => F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], is_casual: true), repeats)));
+        timings.Add(new("attention, SDPA on the q/k/v projection's layout", heads, Ms(device, [b, t, 3, h, dh], x =>
+        {
+            var qkv = x.permute(2, 0, 3, 1, 4);
+            return F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], is_casual: true);
+        }, repeats)));
         timings.Add(new("attention, explicit softmax(qkᵀ)v", heads, Ms(device, [3, b, h, t, dh], qkv => Explicit(qkv[0], qkv[1], qkv[2]), repeats)));
         return timings;
     }

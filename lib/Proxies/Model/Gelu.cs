@@ -14,5 +14,9 @@ public enum GeluKind { Tanh, Exact }
 public static class Gelu
 {
     public static Tensor Apply(Tensor x, GeluKind kind) =>
+        kind == GeluKind.Tanh && Fused.Kernels.Enabled && Fused.FusedGeluTanh.Supports(x) ? Fused.FusedGeluTanh.apply(x) : Composed(x, kind);
+
+    /// <summary>libtorch's own kernels: the reference the fused tanh form is tested against.</summary>
+    public static Tensor Composed(Tensor x, GeluKind kind) =>
         kind == GeluKind.Exact ? F.gelu(x) : F.gelu(x, TorchSharp.Modules.GELU.Approximate.tanh);
 }
