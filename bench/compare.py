@@ -219,16 +219,19 @@ def print_tables(proxies, pytorch, threads, withheld):
         print("%s: width %s, depth %s, heads %s, seq %s, batch %s, %d thread(s)" % (
             name, shape.get("width"), shape.get("depth"), shape.get("heads"), shape.get("seq_len"),
             shape.get("batch_size"), threads))
-        print("  %-8s %10s %11s %7s %9s %8s" % ("", "ms/step", "tokens/s", "MFU", "GFLOP/s", "probe x"))
+        print("  %-8s %10s %11s %7s %9s %8s %10s" % ("", "ms/step", "tokens/s", "MFU", "GFLOP/s", "probe x", "step/GEMMs"))
         for label, r in (("Proxies", a), ("PyTorch", b)):
             if r is None:
                 print("  %-8s %10s" % (label, "(missing)"))
                 continue
             mfu = r.get("mfu")
-            print("  %-8s %10s %11s %7s %9s %8s" % (
+            # The step over its own weight GEMMs timed alone at the model's shapes (bench's step_gemm_ms; Proxies only).
+            gemms = ratio(r.get("ms_per_step"), r.get("step_gemm_ms"))
+            print("  %-8s %10s %11s %7s %9s %8s %10s" % (
                 label, fmt(r.get("ms_per_step"), ".1f"), fmt(r.get("tokens_per_s"), ",.0f"),
                 fmt(None if mfu is None else 100 * mfu, ".1f") + ("%" if mfu is not None else ""),
-                fmt(r.get("gflops"), ".2f"), fmt(r.get("probe_overhead"), ".2f")))
+                fmt(r.get("gflops"), ".2f"), fmt(r.get("probe_overhead"), ".2f"),
+                fmt(gemms, ".2f") + "x" if gemms is not None else "-"))
         rt = ratio(a and a.get("tokens_per_s"), b and b.get("tokens_per_s"))
         print("  tokens/s Proxies / PyTorch: %s" % (
             "withheld (an unfair peer)" if withheld else fmt(rt, ".2f") + "x" if rt is not None else "-"))
@@ -294,7 +297,7 @@ def main():
     for name in dict.fromkeys(list(px) + list(pt)):
         a, b = px.get(name), pt.get(name)
         pick = lambda r: None if r is None else {k: r.get(k) for k in ("ms_per_step", "tokens_per_s", "gflops", "mfu",
-                                                                        "probe_overhead")}
+                                                                        "probe_overhead", "step_gemm_ms")}
         rows.append({"name": name, "proxies": pick(a), "pytorch": pick(b),
                      "tokens_per_s_ratio": None if withheld else ratio(a and a.get("tokens_per_s"), b and b.get("tokens_per_s"))})
 
