@@ -38,9 +38,7 @@ public sealed class FusedGeluTanh : autograd.SingleTensorFunction<FusedGeluTanh>
         var y = empty_like(x);
         long n = x.numel();
         nint px = Kernels.Address(x), py = Kernels.Address(y), pg = grad is null ? 0 : Kernels.Address(grad);
-        int parts = (int)Math.Min(Environment.ProcessorCount, Math.Max(1, n / 65536));
-        Parallel.For(0, parts, part => MapRange((float*)px, (float*)py, (float*)pg,
-            n * part / parts / 8 * 8, part == parts - 1 ? n : n * (part + 1) / parts / 8 * 8));
+        Kernels.ForRanges(n, 65536, 8, (start, end) => MapRange((float*)px, (float*)py, (float*)pg, start, end));
         return y;
     }
 

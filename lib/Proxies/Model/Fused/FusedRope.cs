@@ -40,11 +40,10 @@ public sealed class FusedRope : autograd.SingleTensorFunction<FusedRope>
         int dh = (int)x.shape[^1], half = dh / 2, t = (int)x.shape[^2];
         long rows = x.numel() / dh;
         nint px = Kernels.Address(x), py = Kernels.Address(y), pc = Kernels.Address(cos), ps = Kernels.Address(sin);
-        // Rows (one (b, h, t) each) split over the cores; each row reads its position's cos and sin.
-        int parts = (int)Math.Min(Environment.ProcessorCount, Math.Max(1, rows / 256));
-        Parallel.For(0, parts, part =>
+        // Rows (one (b, h, t) each) split over the threads; each row reads its position's cos and sin.
+        Kernels.ForRanges(rows, 256, 1, (start, end) =>
         {
-            for (long row = rows * part / parts, end = rows * (part + 1) / parts; row < end; row++)
+            for (long row = start; row < end; row++)
             {
                 float* a = (float*)px + row * dh, b = a + half, ya = (float*)py + row * dh, yb = ya + half;
                 long at = row % t * half;
