@@ -20,7 +20,7 @@ public static class Gelu
     public static Tensor Apply(Tensor x, GeluKind kind) => kind switch
     {
         GeluKind.Exact => F.gelu(x),
-        GeluKind.FusedTanh when Fused.Kernels.Enabled && Fused.FusedGeluTanh.Supports(x) => Fused.FusedGeluTanh.apply(x),
+        GeluKind.FusedTanh when Fused.Kernels.Take(x) => Fused.FusedGeluTanh.apply(x),
         _ => F.gelu(x, TorchSharp.Modules.GELU.Approximate.tanh),
     };
 }

@@ -30,7 +30,7 @@ public sealed class Rope : IDisposable
     public Tensor Apply(Tensor x)
     {
         int t = (int)x.shape[^2], half = (int)x.shape[^1] / 2;
-        if (Fused.Kernels.Enabled && Fused.FusedRope.Supports(x)) return Fused.FusedRope.apply(x, cosHalf[..t], sinHalf[..t]);
+        if (Fused.Kernels.Take(x)) return Fused.FusedRope.apply(x, cosHalf[..t], sinHalf[..t]);
         return Composed(x);
     }
 

@@ -12,7 +12,8 @@ namespace Proxies.Model.Fused;
 ///   y = ½x(1 + t),   dy/dx = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²).
 /// tanh is a rational approximation (<see cref="Tanh"/>); t is recomputed in the backward pass rather than stored.
 /// The values differ from libtorch's by float32 rounding, not more (tested against float64), but not bit for bit, so it
-/// runs only when asked for (`--gelu fusedtanh`, <see cref="GeluKind.FusedTanh"/>). CPU float32 only; <see cref="Gelu.Apply"/> falls back to libtorch elsewhere.
+/// runs only when asked for (`--gelu fusedtanh`, <see cref="GeluKind.FusedTanh"/>), and where <see cref="Kernels.Take"/> says;
+/// <see cref="Gelu.Apply"/> runs libtorch's tanh form elsewhere.
 /// </summary>
 public sealed class FusedGeluTanh : autograd.SingleTensorFunction<FusedGeluTanh>
 {
@@ -30,8 +31,6 @@ public sealed class FusedGeluTanh : autograd.SingleTensorFunction<FusedGeluTanh>
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad) =>
         [Map(ctx.get_saved_variables()[0], grad.contiguous())];
 
-    public static bool Supports(Tensor x) => x.device_type == TorchSharp.DeviceType.CPU && x.dtype == ScalarType.Float32;
-
     /// <summary>y = GELU(x) when <paramref name="grad"/> is null, else grad · GELU'(x).</summary>
     static unsafe Tensor Map(Tensor x, Tensor? grad)
     {
@@ -48,13 +47,12 @@ public sealed class FusedGeluTanh : autograd.SingleTensorFunction<FusedGeluTanh>
     static unsafe void MapRange(float* xs, float* ys, float* gs, long start, long end)
     {
         long i = start;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + 8 <= end; i += 8)
-            {
-                var v = Vector256.Load(xs + i);
-                var r = gs == null ? Forward(v) : Vector256.Load(gs + i) * Derivative(v);
-                r.Store(ys + i);
-            }
+        for (; i + 8 <= end; i += 8)
+        {
+            var v = Vector256.Load(xs + i);
+            var r = gs == null ? Forward(v) : Vector256.Load(gs + i) * Derivative(v);
+            r.Store(ys + i);
+        }
         for (; i < end; i++)
         {
             var v = Vector256.Create(xs[i]);

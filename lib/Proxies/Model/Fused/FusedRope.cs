@@ -10,7 +10,7 @@ namespace Proxies.Model.Fused;
 /// each a full pass over the (B, H, T, d_h) tensor, and TorchSharp has no compiler to fuse them. Same arithmetic in the
 /// same order (each output one product and one sum or difference, no fused multiply-add), so it gives the composed
 /// values bit for bit; the backward pass is the rotation by −θ: dx₁ = g₁cos + g₂sin, dx₂ = g₂cos − g₁sin.
-/// CPU float32 only; <see cref="Rope.Apply"/> falls back to the composed form elsewhere.
+/// Used where <see cref="Kernels.Take"/> says; <see cref="Rope.Apply"/> runs the composed form elsewhere.
 /// </summary>
 public sealed class FusedRope : autograd.SingleTensorFunction<FusedRope>
 {
@@ -29,9 +29,6 @@ public sealed class FusedRope : autograd.SingleTensorFunction<FusedRope>
         var saved = ctx.get_saved_variables();
         return [Rotate(grad, saved[0], saved[1], inverse: true), null!, null!];
     }
-
-    /// <summary>Whether the fused kernel can take <paramref name="x"/>.</summary>
-    public static bool Supports(Tensor x) => x.device_type == TorchSharp.DeviceType.CPU && x.dtype == ScalarType.Float32;
 
     static unsafe Tensor Rotate(Tensor input, Tensor cos, Tensor sin, bool inverse)
     {
@@ -58,14 +55,13 @@ public sealed class FusedRope : autograd.SingleTensorFunction<FusedRope>
     static unsafe void RotateRow(float* a, float* b, float* ya, float* yb, float* c, float* s, int half, bool inverse)
     {
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + 8 <= half; i += 8)
-            {
-                var (va, vb, vc, vs) = (Vector256.Load(a + i), Vector256.Load(b + i), Vector256.Load(c + i), Vector256.Load(s + i));
-                // Forward: (a cos − b sin, b cos + a sin); inverse: (a cos + b sin, b cos − a sin).
-                if (inverse) { (va * vc + vb * vs).Store(ya + i); (vb * vc - va * vs).Store(yb + i); }
-                else { (va * vc - vb * vs).Store(ya + i); (vb * vc + va * vs).Store(yb + i); }
-            }
+        for (; i + 8 <= half; i += 8)
+        {
+            var (va, vb, vc, vs) = (Vector256.Load(a + i), Vector256.Load(b + i), Vector256.Load(c + i), Vector256.Load(s + i));
+            // Forward: (a cos − b sin, b cos + a sin); inverse: (a cos + b sin, b cos − a sin).
+            if (inverse) { (va * vc + vb * vs).Store(ya + i); (vb * vc - va * vs).Store(yb + i); }
+            else { (va * vc - vb * vs).Store(ya + i); (vb * vc + va * vs).Store(yb + i); }
+        }
         for (; i < half; i++)
         {
             if (inverse) { ya[i] = a[i] * c[i] + b[i] * s[i]; yb[i] = b[i] * c[i] - a[i] * s[i]; }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
 
 namespace Proxies.Model.Fused;
@@ -6,11 +7,16 @@ namespace Proxies.Model.Fused;
 /// The fused CPU kernels' switch and their access to tensor memory. A fused op is used when <see cref="Enabled"/> and
 /// the tensor is one its kernel takes (CPU, float32); otherwise the model runs the composed libtorch form, which is the
 /// reference the fused ops are tested against (in float64, values and gradients). Off only to measure what they save
-/// (`bench --fused off`).
+/// (`bench --fused off`). The kernels are C# with 256-bit vectors (AVX2 on x86-64), so nothing is compiled at install
+/// time; a CPU without them (Arm64's NEON is 128 bits) runs the composed forms.
 /// </summary>
 public static class Kernels
 {
     public static bool Enabled { get; set; } = true;
+
+    /// <summary>Whether a fused kernel can take <paramref name="x"/>: a CPU float32 tensor on a CPU with 256-bit vectors.</summary>
+    public static bool Take(Tensor x) =>
+        Enabled && Vector256.IsHardwareAccelerated && x.device_type == TorchSharp.DeviceType.CPU && x.dtype == ScalarType.Float32;
 
     /// <summary>Runs <paramref name="body"/> over [0, count) in ranges, one per libtorch intra-op thread (so a sweep's
     /// one-thread workers do not each fan out over every core), and on this thread alone when that is one or the work is
