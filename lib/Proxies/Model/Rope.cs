@@ -30,6 +30,7 @@ public sealed class Rope : IDisposable
     public Tensor Apply(Tensor x)
     {
         int t = (int)x.shape[^2], half = (int)x.shape[^1] / 2;
+        if (t > cos.shape[0]) throw new ArgumentException($"a sequence of {t} positions is longer than the {cos.shape[0]} this RoPE was made for");
         if (Fused.Kernels.Take(x)) return Fused.FusedRope.apply(x, cosHalf[..t], sinHalf[..t]);
         return Composed(x);
     }

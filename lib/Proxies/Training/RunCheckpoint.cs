@@ -17,7 +17,9 @@ namespace Proxies.Training;
 /// the step); the number of windows the batch sampler has drawn (its seeded generator is replayed that far, so the next
 /// batch is the one the uninterrupted run would draw: the position in the token stream); the curve so far and the
 /// initial values. A run that rewinds on loss spikes (<see cref="SpikeRestart"/>) keeps its rewind points in memory
-/// only, so it is not checkpointed: it starts again from step 0.
+/// only, so it is not checkpointed: it starts again from step 0. Bit for bit holds when the run goes on with the same
+/// thread count, CPU kind and libtorch (a Slurm requeue onto another node type, or a sweep resumed with another
+/// --workers, continues from exactly the saved state, with that machine's rounding).
 ///
 /// File: "PRXCKPT1", a little-endian int32 length and that many bytes of UTF-8 JSON (<see cref="Header"/>), then each
 /// tensor's float32 values in the header's order (every parameter group, then the optimizer's state tensors).
@@ -79,7 +81,12 @@ public sealed class RunCheckpoint(string path, int every)
         using var reader = new BinaryReader(stream);
         if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
             throw new IOException($"{Path} is not a Proxies checkpoint; delete it to start the run from step 0");
-        var header = JsonSerializer.Deserialize<Header>(reader.ReadBytes(reader.ReadInt32()), TrainConfig.JsonOptions)!;
+        Header header;
+        try { header = JsonSerializer.Deserialize<Header>(reader.ReadBytes(reader.ReadInt32()), TrainConfig.JsonOptions)!; }
+        catch (Exception e) when (e is JsonException or EndOfStreamException or ArgumentException)
+        {
+            throw new IOException($"{Path} is damaged ({e.Message}); delete it to start the run from step 0", e);
+        }
         if (header.RunId != runId) throw new IOException($"{Path} holds run {header.RunId}, not {runId}; delete it to start the run from step 0");
         using var state = optimizer.Save();
         var into = groups.Select(g => (Tensor)g.Parameter).Concat(state.Tensors).ToList();
@@ -94,6 +101,7 @@ public sealed class RunCheckpoint(string path, int every)
                 using var saved = tensor(values, t.shape);
                 t.copy_(saved);
             }
+        if (stream.Position != stream.Length) throw new IOException($"{Path} is longer than its header says; delete it to start the run from step 0");
         optimizer.Restore(state with { StepCount = header.OptimizerSteps });
         sampler.SkipWindows(header.WindowsDrawn);
         foreach (var row in header.Curve) curve.Add(row);

@@ -8,7 +8,7 @@ namespace Proxies.Model.Fused;
 /// RoPE in one pass over q or k, forward and backward, behind autograd. Why: composed from libtorch ops
 /// (<see cref="Rope.Apply"/>: two narrows, a cat, two products and a sum) it is five kernels forward and as many backward,
 /// each a full pass over the (B, H, T, d_h) tensor, and TorchSharp has no compiler to fuse them. Same arithmetic in the
-/// same order (each output one product and one sum or difference, no fused multiply-add), so it gives the composed
+/// same order (each output two products and one sum or difference, no fused multiply-add), so it gives the composed
 /// values bit for bit; the backward pass is the rotation by −θ: dx₁ = g₁cos + g₂sin, dx₂ = g₂cos − g₁sin.
 /// Used where <see cref="Kernels.Take"/> says; <see cref="Rope.Apply"/> runs the composed form elsewhere.
 /// </summary>
@@ -33,8 +33,11 @@ public sealed class FusedRope : autograd.SingleTensorFunction<FusedRope>
     static unsafe Tensor Rotate(Tensor input, Tensor cos, Tensor sin, bool inverse)
     {
         using var x = input.contiguous();
-        var y = empty_like(x);
         int dh = (int)x.shape[^1], half = dh / 2, t = (int)x.shape[^2];
+        // The kernel reads the tables by position: they must cover exactly this T and d_h/2 (raw reads do not check).
+        if (!cos.shape.SequenceEqual(new long[] { t, half }) || !sin.shape.SequenceEqual(new long[] { t, half }) || !cos.is_contiguous() || !sin.is_contiguous())
+            throw new ArgumentException($"RoPE tables of shape ({string.Join(", ", cos.shape)}) for a sequence of {t} and head dimension {dh}");
+        var y = empty_like(x);
         long rows = x.numel() / dh;
         nint px = Kernels.Address(x), py = Kernels.Address(y), pc = Kernels.Address(cos), ps = Kernels.Address(sin);
         // Rows (one (b, h, t) each) split over the threads; each row reads its position's cos and sin.

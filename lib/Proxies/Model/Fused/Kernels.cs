@@ -21,9 +21,9 @@ public static class Kernels
     /// <summary>Runs <paramref name="body"/> over [0, count) in ranges, one per libtorch intra-op thread (so a sweep's
     /// one-thread workers do not each fan out over every core), and on this thread alone when that is one or the work is
     /// under two <paramref name="grain"/>s. Range bounds are multiples of <paramref name="align"/> but for the last end.</summary>
-    public static void ForRanges(long count, long grain, int align, Action<long, long> body)
+    public static void ForRanges(long count, long grain, int align, Action<long, long> body, int? threads = null)
     {
-        int parts = (int)Math.Min(get_num_threads(), Math.Max(1, count / grain));
+        int parts = (int)Math.Min(threads ?? get_num_threads(), Math.Max(1, count / grain));
         if (parts == 1) { body(0, count); return; }
         Parallel.For(0, parts, p => body(count * p / parts / align * align, p == parts - 1 ? count : count * (p + 1) / parts / align * align));
     }
