@@ -87,7 +87,7 @@ public static class TrainVerb
         var store = new ResultsStore(outDir);
         OutputFolder.EnsureWritable(store.Folder);
         var sweepId = Manifest.NewSweepId();
-        var checkpoint = new RunCheckpoint(RunCheckpoint.PathIn(store, config.RunId), checkpointEvery);
+        var checkpoint = RunCheckpoint.In(store, config.RunId, checkpointEvery);
         if (File.Exists(checkpoint.Path)) Console.WriteLine($"going on from the checkpoint {checkpoint.Path}");
         var (result, curve) = Trainer.Run(config, device, progress, checkpoint: checkpoint);
         Manifest.RecordSweepStart(store, sweepId, "train", "0/1", 1, new[] { config });

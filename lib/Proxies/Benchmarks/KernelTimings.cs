@@ -25,24 +25,24 @@ public static class KernelTimings
         using var rope = new Rope(c.SeqLen, c.HeadDim, c.RopeBase, device);
         using var gain = ones(c.HeadDim, device: device);
         // Where the fused kernels cannot run (bench --fused off, CUDA, no 256-bit vectors) their rows time the fallback.
-        string fused = Model.Fused.Kernels.Take(ones(1, device: device)) ? "fused kernel" : "fused kernel off: fallback";
-        var timings = new List<KernelTiming>
-        {
+        using var sample = empty(1, device: device);
+        string fused = Model.Fused.Kernels.Take(sample) ? "fused kernel" : "fused kernel off: fallback";
+        return
+        [
             new("RoPE, composed (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Composed, repeats)),
             new($"RoPE, {fused} (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Apply, repeats)),
-        };
-        timings.Add(new("qk-LayerNorm (per q or k)", heads, Ms(device, [b, h, t, dh], x => F.layer_norm(x, [dh], gain, null, c.LnEps), repeats)));
-        timings.Add(new("GELU, tanh form, libtorch", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Tanh), repeats)));
-        timings.Add(new($"GELU, tanh form, {fused}", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.FusedTanh), repeats)));
-        timings.Add(new("GELU, exact (erf), libtorch", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Exact), repeats)));
-        timings.Add(new("attention, libtorch SDPA (q, k, v)", heads, Ms(device, [3, b, h, t, dh], qkv => F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], is_casual: true), repeats)));
-        timings.Add(new("attention, SDPA on the q/k/v projection's layout", heads, Ms(device, [b, t, 3, h, dh], x =>
-        {
-            var qkv = x.permute(2, 0, 3, 1, 4);
-            return F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], is_casual: true);
-        }, repeats)));
-        timings.Add(new("attention, explicit softmax(qkᵀ)v", heads, Ms(device, [3, b, h, t, dh], qkv => Explicit(qkv[0], qkv[1], qkv[2]), repeats)));
-        return timings;
+            new("qk-LayerNorm (per q or k)", heads, Ms(device, [b, h, t, dh], x => F.layer_norm(x, [dh], gain, null, c.LnEps), repeats)),
+            new("GELU, tanh form, libtorch", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Tanh), repeats)),
+            new($"GELU, tanh form, {fused}", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.FusedTanh), repeats)),
+            new("GELU, exact (erf), libtorch", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Exact), repeats)),
+            new("attention, libtorch SDPA (q, k, v)", heads, Ms(device, [3, b, h, t, dh], qkv => F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], is_casual: true), repeats)),
+            new("attention, SDPA on the q/k/v projection's layout", heads, Ms(device, [b, t, 3, h, dh], x =>
+            {
+                var qkv = x.permute(2, 0, 3, 1, 4);
+                return F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], is_casual: true);
+            }, repeats)),
+            new("attention, explicit softmax(qkᵀ)v", heads, Ms(device, [3, b, h, t, dh], qkv => Explicit(qkv[0], qkv[1], qkv[2]), repeats)),
+        ];
     }
 
     static Tensor Explicit(Tensor q, Tensor k, Tensor v)

@@ -8,9 +8,9 @@ namespace Proxies.Model;
 /// </summary>
 public sealed class Rope : IDisposable
 {
-    readonly Tensor cos;        // (T, d_h): cos tθ_i in both halves
-    readonly Tensor signedSin;  // (T, d_h): −sin tθ_i in the first half, +sin tθ_i in the second
-    readonly Tensor cosHalf, sinHalf;   // (T, d_h/2): cos tθ_i and sin tθ_i once, for the fused kernel
+    readonly Tensor cosHalf, sinHalf;   // (T, d_h/2): cos tθ_i and sin tθ_i, for the fused kernel
+    readonly Tensor cos;                // (T, d_h): cos tθ_i in both halves
+    readonly Tensor signedSin;          // (T, d_h): −sin tθ_i in the first half, +sin tθ_i in the second
 
     public Rope(int seqLen, int headDim, double ropeBase, Device device)
     {
@@ -18,18 +18,17 @@ public sealed class Rope : IDisposable
         using var scope = NewDisposeScope();
         var inv = pow(ropeBase, -arange(0, headDim, 2, dtype: float64) / headDim);          // (d_h/2)
         var angles = outer(arange(seqLen, dtype: float64), inv);                              // (T, d_h/2)
-        var both = cat(new[] { angles, angles }, -1);                                          // (T, d_h)
-        cos = both.cos().to(float32).to(device).MoveToOuterDisposeScope();
-        var sin = angles.sin();
-        signedSin = cat(new[] { -sin, sin }, -1).to(float32).to(device).MoveToOuterDisposeScope();
         cosHalf = angles.cos().to(float32).to(device).MoveToOuterDisposeScope();
-        sinHalf = sin.to(float32).to(device).MoveToOuterDisposeScope();
+        sinHalf = angles.sin().to(float32).to(device).MoveToOuterDisposeScope();
+        // The composed form's tables from the same values (negating a rounded sine is exact).
+        cos = cat(new[] { cosHalf, cosHalf }, -1).MoveToOuterDisposeScope();
+        signedSin = cat(new[] { -sinHalf, sinHalf }, -1).MoveToOuterDisposeScope();
     }
 
     /// <summary>x: (..., T, d_h), positions 0..T−1.</summary>
     public Tensor Apply(Tensor x)
     {
-        int t = (int)x.shape[^2], half = (int)x.shape[^1] / 2;
+        int t = (int)x.shape[^2];
         if (t > cos.shape[0]) throw new ArgumentException($"a sequence of {t} positions is longer than the {cos.shape[0]} this RoPE was made for");
         if (Fused.Kernels.Take(x)) return Fused.FusedRope.apply(x, cosHalf[..t], sinHalf[..t]);
         return Composed(x);

@@ -115,6 +115,7 @@ public sealed class RunCheckpoint(string path, int every)
         if (File.Exists(Path)) File.Delete(Path);   // a run shorter than Every steps never wrote one (nor its folder)
     }
 
-    /// <summary>Where a results store keeps its runs' checkpoints: beside the curves, one file per run id.</summary>
-    public static string PathIn(ResultsStore store, string runId) => System.IO.Path.Combine(store.Folder, "checkpoints", runId + ".ckpt");
+    /// <summary>A run's checkpoint where a results store keeps them: beside the curves, one file per run id.</summary>
+    public static RunCheckpoint In(ResultsStore store, string runId, int every) =>
+        new(System.IO.Path.Combine(store.Folder, "checkpoints", runId + ".ckpt"), every);
 }
