@@ -61,7 +61,11 @@ public static class Workbook
         Console.WriteLine($"{experiment} ({Profile.Name()}): {summary.Done} runs trained now, {summary.Skipped} already in {summary.Folder}" +
                           $" ({(DateTime.UtcNow - started).TotalSeconds:F0} s)");
         if (summary.Failures.Count > 0) throw new InvalidOperationException("failed runs:\n" + string.Join("\n", summary.Failures));
-        return new ResultsStore(ResultsRoot, experiment);
+        var store = new ResultsStore(ResultsRoot, experiment);
+        if (summary.Skipped > 0 && Manifest.SweepTime(store) is { Sweeps: > 0 } took)
+            Console.WriteLine($"the sweeps recorded in its manifest.json trained for {took.Total.TotalMinutes:F0} min in all " +
+                              $"({took.Sweeps} sweep(s), up to {took.Workers} worker(s)): about what training them again costs on a machine like that one");
+        return store;
     }
 
     sealed class ConsoleProgress(DateTime started) : IProgress<SweepProgress>

@@ -62,6 +62,18 @@ public static class Manifest
                 if ((string?)sweep["id"] == sweepId) sweep["runs_copied"] = runsCopied;
         });
 
+    /// <summary>The wall time of every sweep recorded as ended (any outcome), summed, and the most worker processes one
+    /// of them used: how long the runs in a folder took to train, for a reader deciding whether to train them again.</summary>
+    public static (TimeSpan Total, int Sweeps, int Workers) SweepTime(ResultsStore store)
+    {
+        var ended = (Read(store.ManifestPath)?["sweeps"] as JsonArray ?? new JsonArray()).OfType<JsonObject>()
+            .Where(s => s["ended_utc"] is not null && s["started_utc"] is not null).ToList();
+        var total = ended.Aggregate(TimeSpan.Zero, (t, s) =>
+            t + (DateTime.Parse((string)s["ended_utc"]!, null, System.Globalization.DateTimeStyles.RoundtripKind)
+                 - DateTime.Parse((string)s["started_utc"]!, null, System.Globalization.DateTimeStyles.RoundtripKind)));
+        return (total, ended.Count, ended.Select(s => (int?)s["workers"] ?? 1).DefaultIfEmpty(1).Max());
+    }
+
     /// <summary>Read-modify-write under the folder's lock, written atomically.</summary>
     public static void Update(ResultsStore store, Action<JsonObject> change)
     {

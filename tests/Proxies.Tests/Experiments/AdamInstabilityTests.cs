@@ -87,6 +87,6 @@ public class AdamInstabilityTests : TorchTest
         Assert.Equal("0.0–0.1", AdamInstability.BinLabel(0));
         Assert.Equal("0.9–1.0", AdamInstability.BinLabel(9));
         Assert.Equal("≥ 1.0", AdamInstability.BinLabel(10));
-        Assert.Equal(AdamW.RatioBinEdges.Length, 11);
+        Assert.Equal(11, AdamW.RatioBinEdges.Length);
     }
 }

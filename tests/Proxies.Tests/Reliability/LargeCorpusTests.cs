@@ -37,7 +37,7 @@ public class LargeCorpusTests
     }
 
     [Fact]
-    public void ShardsOfSeveralHundredMegabytesTrainInBoundedMemory()
+    public async Task ShardsOfSeveralHundredMegabytesTrainInBoundedMemory()
     {
         var folder = Directory.CreateTempSubdirectory("proxies-large-corpus-").FullName;
         var data = Path.Combine(folder, "data");
@@ -57,7 +57,7 @@ public class LargeCorpusTests
         while (!p.WaitForExit(50))
             try { peak = Math.Max(peak, Kilobytes(File.ReadAllLines($"/proc/{p.Id}/status").First(l => l.StartsWith("VmHWM:"))) * 1024); }
             catch (Exception e) when (e is IOException or InvalidOperationException) { }
-        Assert.True(p.ExitCode == 0, stdout.Result + stderr.Result);
+        Assert.True(p.ExitCode == 0, await stdout + await stderr);
 
         var cacheFile = Directory.GetFiles(Path.Combine(folder, "cache"), "tokens-*.bin").Single();
         long cacheBytes = new FileInfo(cacheFile).Length;

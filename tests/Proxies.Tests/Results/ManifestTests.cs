@@ -19,4 +19,21 @@ public class ManifestTests
         Assert.Equal(new[] { "interrupted", "complete" }, sweeps.Select(s => (string?)s!["outcome"]));
         Assert.Equal(new[] { 3, 5 }, sweeps.Select(s => (int)s!["runs_done"]!));
     }
+
+    [Fact]
+    public void SweepTimeSumsTheEndedSweepsAndSkipsOneStillRunning()
+    {
+        var store = new ResultsStore(Directory.CreateTempSubdirectory().FullName, "warmup");
+        Directory.CreateDirectory(store.Folder);
+        File.WriteAllText(store.ManifestPath, """
+            { "sweeps": [
+              { "workers": 2, "started_utc": "2026-12-01T10:00:00.0000000Z", "ended_utc": "2026-12-01T10:00:14.0000000Z", "outcome": "interrupted" },
+              { "workers": 2, "started_utc": "2026-12-01T10:01:00.0000000Z", "ended_utc": "2026-12-01T10:31:46.0000000Z", "outcome": "complete" },
+              { "workers": 4, "started_utc": "2026-12-01T11:00:00.0000000Z", "ended_utc": null, "outcome": "running" } ] }
+            """);
+        var (total, sweeps, workers) = Manifest.SweepTime(store);
+        Assert.Equal(TimeSpan.FromSeconds(14 + 30 * 60 + 46), total); // 14 s + 30 min 46 s, by hand
+        Assert.Equal(2, sweeps);
+        Assert.Equal(2, workers);
+    }
 }
