@@ -22,6 +22,7 @@ public static class BenchVerb
         probe overhead, and the step's weight GEMMs timed alone at the model's shapes (the ceiling for this model):
         their ms, GFLOP/s, and share of the step.
           --fused on|off (on)   the fused CPU kernels (Model/Fused); off times the composed libtorch forms instead
+          --gelu tanh|exact|fusedtanh, --attention sdpa|fused   the model's kernel switches, as `train` takes them
           --kernels             only time one block's non-GEMM ops alone, forward + backward, at each config's shapes,
                                 in each form the model can run them (the experiments in docs/performance.md)
         """;
@@ -42,6 +43,7 @@ public static class BenchVerb
         bool kernels = cl.Has("--kernels");
         Proxies.Model.Fused.Kernels.Enabled = cl.OnOff("--fused", true);
         var matmul = TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32);
+        var kernelSwitches = TrainVerb.ReadSwitches(cl, "--gelu", "--attention");
         var (deviceName, threads) = TrainVerb.ReadRuntime(cl);
         cl.RejectUnknown("bench");
 
@@ -59,9 +61,9 @@ public static class BenchVerb
         var timings = new List<StepTiming>();
         foreach (var (name, width, depth, seq, batch) in StepBenchmark.Standard.Where(s => names.Contains(s.Name)))
         {
-            var t = StepBenchmark.Measure(name, StepBenchmark.ConfigFor(width, depth, seq, batch, steps + 1, matmul), ceiling, device);
+            var t = StepBenchmark.Measure(name, kernelSwitches(StepBenchmark.ConfigFor(width, depth, seq, batch, steps + 1, matmul)), ceiling, device);
             timings.Add(t);
-            Say($"{name}: width {width}, {depth} layers, seq {seq}, batch {batch}: {t.MsPerStep:F1} ms/step, {t.TokensPerSecond:F0} tokens/s, " +
+            Say($"{name}: width {width}, {depth} layers, seq {seq}, batch {batch}, GELU {t.Config.Model.Gelu}, attention {t.Config.Model.Attention}: {t.MsPerStep:F1} ms/step, {t.TokensPerSecond:F0} tokens/s, " +
                 $"{t.Gflops:F1} GFLOP/s = {t.Mfu:P0} of the {matmul.Name()} peak; probes every step ×{t.ProbeOverhead:F2}");
             Say($"  its weight GEMMs alone: {t.StepGemmMs:F1} ms ({t.StepGemmGflops:F0} GFLOP/s at the model's shapes) = {t.GemmShare:P0} of the step");
         }
@@ -115,6 +117,7 @@ public static class BenchVerb
             {
                 ["name"] = t.Name, ["width"] = t.Config.Model.Width, ["depth"] = t.Config.Model.Depth, ["heads"] = t.Config.Model.Heads,
                 ["seq_len"] = t.Config.Model.SeqLen, ["batch_size"] = t.Config.BatchSize,
+                ["gelu"] = t.Config.Model.Gelu.ToString(), ["attention"] = t.Config.Model.Attention.ToString(),
                 ["ms_per_step"] = t.MsPerStep, ["tokens_per_s"] = t.TokensPerSecond, ["gflops"] = t.Gflops, ["mfu"] = t.Mfu,
                 ["probe_overhead"] = t.ProbeOverhead,
                 ["step_gemm_ms"] = t.StepGemmMs, ["step_gemm_gflops"] = t.StepGemmGflops, ["gemm_share"] = t.GemmShare,

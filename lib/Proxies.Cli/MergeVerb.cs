@@ -15,7 +15,7 @@ public static class MergeVerb
         if (cl.Positional.Count < 2) throw new UsageException("merge needs an output folder and at least one shard folder: merge OUT SHARD...");
         var (outRoot, shards) = (cl.Positional[0], cl.Positional.Skip(1).ToList());
         foreach (var s in shards) if (!Directory.Exists(s)) throw new UsageException($"merge: shard folder {s} does not exist");
-        RefuseMixedPrecision(outRoot, shards);
+        RefuseMixedNumerics(outRoot, shards);
         int merged = 0;
         foreach (var shard in shards)
             foreach (var folder in Directory.GetDirectories(shard).Where(d => File.Exists(Path.Combine(d, "runs.csv"))))
@@ -44,9 +44,9 @@ public static class MergeVerb
         return 0;
     }
 
-    /// <summary>Before anything is written: one matmul precision per experiment across the shards and the output
-    /// (<see cref="ResultsStore.Precisions"/>).</summary>
-    static void RefuseMixedPrecision(string outRoot, List<string> shards)
+    /// <summary>Before anything is written: one kind of numerics (matmul precision, fused kernels) per experiment across
+    /// the shards and the output (<see cref="ResultsStore.Numerics"/>).</summary>
+    static void RefuseMixedNumerics(string outRoot, List<string> shards)
     {
         var errors = new List<ConfigError>();
         var experiments = shards.SelectMany(s => Directory.GetDirectories(s).Where(d => File.Exists(Path.Combine(d, "runs.csv"))))
@@ -54,12 +54,12 @@ public static class MergeVerb
         foreach (var experiment in experiments)
         {
             var holders = shards.Append(outRoot)
-                .SelectMany(root => new ResultsStore(root, experiment!).Precisions().Select(p => (Root: root, Precision: p)))
+                .SelectMany(root => new ResultsStore(root, experiment!).Numerics().Select(n => (Root: root, Numerics: n)))
                 .ToList();
-            if (holders.Select(h => h.Precision).Distinct().Count() > 1)
+            if (holders.Select(h => h.Numerics).Distinct().Count() > 1)
                 errors.Add(new ConfigError("merge", experiment!,
-                    string.Join("; ", holders.Select(h => $"{h.Root} holds {h.Precision.Name()} runs")) +
-                    ": the analysis would pool fp32 and bf16 runs; merge each precision into its own output folder"));
+                    string.Join("; ", holders.Select(h => $"{h.Root} holds {h.Numerics} runs")) +
+                    ": the analysis would pool runs of different numerics; merge each kind into its own output folder"));
         }
         if (errors.Count > 0) throw new InvalidConfigException(errors);
     }

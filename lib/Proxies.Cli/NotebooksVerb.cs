@@ -11,6 +11,8 @@ public static class NotebooksVerb
         notebooks [PATHS...]: run notebooks headless in the .NET Interactive kernel (default: every notebooks/*.ipynb), in order.
           --profile smoke|quick|paper (quick)   --out DIR (runs/notebooks)   --results DIR (the notebooks' ../results/<profile>)
           --matmul fp32|bf16 (fp32; bf16: sweeps with bf16 autocast of the linear layers, into ../results/<profile>-bf16)
+          --fused-kernels     sweeps with the fused C# GELU and attention kernels (faster on a CPU, not bit for bit),
+                              into ../results/<profile>-fused (with bf16: <profile>-bf16-fused)
         Writes DIR/<notebook>.ipynb (executed, with outputs) and DIR/figures/<notebook>/ (HTML, PNG, SVG).
         Each notebook gets a fresh kernel (dotnet-interactive 1.0.712001, the workbook's local tool, restored on first use).
         Exits 1 naming the notebook, the cell and the error when a cell fails.
@@ -18,11 +20,12 @@ public static class NotebooksVerb
 
     public static int Run(string[] args)
     {
-        var cl = new CommandLine(args, new HashSet<string>());
+        var cl = new CommandLine(args, new HashSet<string> { "--fused-kernels" });
         var profile = SweepVerb.ReadProfile(cl);
         var outDir = Path.GetFullPath(cl.String("--out") ?? Path.Combine("runs", "notebooks"));
         var results = cl.String("--results");
         var matmul = TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32).Name();
+        var fusedKernels = cl.Has("--fused-kernels") ? "true" : "false";
         cl.RejectUnknown("notebooks");
         var paths = cl.Positional.Count > 0 ? cl.Positional : DefaultNotebooks();
         foreach (var p in paths)
@@ -37,6 +40,7 @@ public static class NotebooksVerb
             {
                 ["profile"] = profile.Name(),
                 ["matmul"] = matmul,
+                ["fused-kernels"] = fusedKernels,
                 ["figures"] = Path.Combine(outDir, "figures", name),
             };
             // Without --results the notebook's own default applies (Workbook.ResultsRoot), as it does in VS Code.

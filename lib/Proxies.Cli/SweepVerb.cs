@@ -14,6 +14,9 @@ public static class SweepVerb
           --shard i/n (0/1: all)   --device auto|cpu|cuda   --threads N (per worker)
           --matmul fp32|bf16 (fp32; bf16: every run's linear layers in bfloat16, as `train --matmul bf16`; new run
                               ids, and a folder holds one precision: use another --out)
+          --fused-kernels     every run with the fused C# GELU (tanh form) and attention kernels, as `train --gelu
+                              fusedtanh --attention fused`: faster on a CPU, equal to libtorch's up to float32 rounding,
+                              not bit for bit; new run ids, and a folder holds one kind: use another --out
         Writes DIR/<experiment>/runs.csv, curves/<run_id>.csv and manifest.json. Running it again skips finished
         runs; a sweep killed at any moment resumes with no duplicate, missing or torn rows.
           --slurm [sbatch options...]   submit it as a Slurm job array instead: every argument after --slurm goes to
@@ -35,14 +38,15 @@ public static class SweepVerb
         // Everything after --slurm is sbatch's.
         int slurmAt = Array.IndexOf(args, "--slurm");
         string[]? sbatchOptions = slurmAt >= 0 ? args[(slurmAt + 1)..] : null;
-        var cl = new CommandLine(slurmAt >= 0 ? args[..slurmAt] : args, new HashSet<string> { "--repeat-data" });
+        var cl = new CommandLine(slurmAt >= 0 ? args[..slurmAt] : args, new HashSet<string> { "--repeat-data", "--fused-kernels" });
         if (cl.Positional.Count != 1) throw new UsageException("sweep needs one experiment name, e.g. `sweep attention-logit-growth` (see `experiments`)");
         Experiment experiment;
         try { experiment = Catalog.Find(cl.Positional[0]); } catch (ArgumentException e) { throw new UsageException(e.Message); }
         var profile = ReadProfile(cl);
         var matmul = TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32);
         var (data, vocab) = (cl.String("--data"), cl.String("--vocab"));
-        experiment = experiment.WithMatmul(matmul).WithData(data, vocab);
+        bool fusedKernels = cl.Has("--fused-kernels");
+        experiment = experiment.WithMatmul(matmul).WithFusedKernels(fusedKernels).WithData(data, vocab);
         string outRoot = cl.String("--out") ?? "runs";
         int workers = cl.Int("--workers", Environment.ProcessorCount);
         if (workers < 1 || workers > 256) throw new UsageException($"--workers {workers}: must be an integer from 1 to 256");
@@ -59,6 +63,7 @@ public static class SweepVerb
         if (sbatchOptions is not null) return SubmitToSlurm(experiment, profile, matmul, plan.Count, tasks, device, outRoot, shard,
             [.. data is null ? [] : new[] { "--data", File.Exists(data) || Directory.Exists(data) ? Path.GetFullPath(data) : data },
              .. vocab is null ? [] : new[] { "--vocab", vocab }, .. repeatData ? new[] { "--repeat-data" } : [],
+             .. fusedKernels ? new[] { "--fused-kernels" } : [],
              .. cl.Has("--checkpoint-every") ? new[] { "--checkpoint-every", checkpointEvery.ToString() } : []], sbatchOptions);
 
         IRunExecutor executor = workers == 1

@@ -40,6 +40,14 @@ public static class TrainVerb
         return config;
     }
 
+    /// <summary>The words given for some switches (<paramref name="flags"/>), read now, as a change to apply to configs a
+    /// verb builds itself (bench's standard configs take the kernel switches).</summary>
+    public static Func<TrainConfig, TrainConfig> ReadSwitches(CommandLine cl, params string[] flags)
+    {
+        var given = flags.Select(f => (Switch: ConfigSwitches.Find(f), Word: cl.String(f))).Where(g => g.Word is not null).ToList();
+        return config => given.Aggregate(config, (c, g) => Apply(g.Switch, c, g.Word!));
+    }
+
     static TrainConfig Apply(ConfigSwitch s, TrainConfig config, string word)
     {
         try { return s.Set(config, word); }

@@ -27,6 +27,7 @@ public static class KernelTimings
         // Where the fused kernels cannot run (bench --fused off, CUDA, no 256-bit vectors) their rows time the fallback.
         using var sample = empty(1, device: device);
         string fused = Model.Fused.Kernels.Take(sample) ? "fused kernel" : "fused kernel off: fallback";
+        string fusedAttention = Model.Fused.FusedCausalAttention.Take(empty(1, 1, t, dh, device: device)) ? "fused kernel" : "fused kernel cannot run: SDPA";
         return
         [
             new("RoPE, composed (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Composed, repeats)),
@@ -40,6 +41,12 @@ public static class KernelTimings
             {
                 var qkv = x.permute(2, 0, 3, 1, 4);
                 return F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], is_casual: true);
+            }, repeats)),
+            new($"attention, {fusedAttention} (q, k, v)", heads, Ms(device, [3, b, h, t, dh], qkv => CausalAttention.Apply(qkv[0], qkv[1], qkv[2], c.AttentionScale, AttentionKind.Fused), repeats)),
+            new($"attention, {fusedAttention} on the q/k/v projection's layout", heads, Ms(device, [b, t, 3, h, dh], x =>
+            {
+                var qkv = x.permute(2, 0, 3, 1, 4);
+                return CausalAttention.Apply(qkv[0], qkv[1], qkv[2], c.AttentionScale, AttentionKind.Fused);
             }, repeats)),
             new("attention, explicit softmax(qkᵀ)v", heads, Ms(device, [3, b, h, t, dh], qkv => Explicit(qkv[0], qkv[1], qkv[2]), repeats)),
         ];

@@ -19,8 +19,8 @@ public static class Sweep
         foreach (var config in slice) if (ConfigValidation.Fits(config) is { } tooBig) throw new InvalidConfigException([tooBig]);
         var store = new ResultsStore(resultsRoot, experiment.Name);
         OutputFolder.EnsureWritable(store.Folder);
-        var recorded = store.Runs();   // read once: both the precision check and the resume need it
-        RefuseMixedPrecision(store.Folder, recorded, slice);
+        var recorded = store.Runs();   // read once: both the numerics check and the resume need it
+        RefuseMixedNumerics(store.Folder, recorded, slice);
         var finishedBefore = recorded.Select(r => r.RunId).ToHashSet();
         var pending = slice.Where(c => !finishedBefore.Contains(c.RunId)).ToList();
         int skipped = slice.Count - pending.Count, done = 0;
@@ -54,17 +54,18 @@ public static class Sweep
         }
     }
 
-    /// <summary>Refuses a plan whose matmul precision differs from the runs already in the folder: an experiment's
-    /// analysis pools runs by variant, size and LR. Two sweeps of different precision started at the same moment on an
-    /// empty folder both pass: the check reads the folder, it does not lock it.</summary>
-    static void RefuseMixedPrecision(string folder, IEnumerable<RunResult> recorded, IReadOnlyList<TrainConfig> plan)
+    /// <summary>Refuses a plan whose numerics (<see cref="ModelConfig.Numerics"/>: matmul precision, fused kernels) differ
+    /// from the runs already in the folder: an experiment's analysis pools runs by variant, size and LR. Two sweeps of
+    /// different numerics started at the same moment on an empty folder both pass: the check reads the folder, it does
+    /// not lock it.</summary>
+    static void RefuseMixedNumerics(string folder, IEnumerable<RunResult> recorded, IReadOnlyList<TrainConfig> plan)
     {
         if (plan.Count == 0) return;   // an empty shard adds nothing
-        var planned = plan.Select(c => c.Model.Matmul).ToHashSet();
-        var others = recorded.Select(r => r.Config.Model.Matmul).Distinct().Except(planned).ToList();
+        var planned = plan.Select(c => c.Model.Numerics).ToHashSet();
+        var others = recorded.Select(r => r.Config.Model.Numerics).Distinct().Except(planned).ToList();
         if (others.Count > 0)
-            throw new InvalidConfigException(new[] { new ConfigError("--matmul", string.Join(",", planned.Select(m => m.Name())),
-                $"{folder} already holds {string.Join(",", others.Select(m => m.Name()))} runs of this experiment, and the analysis would pool the two; write to another --out") });
+            throw new InvalidConfigException(new[] { new ConfigError("--matmul/--fused-kernels", string.Join(",", planned),
+                $"{folder} already holds {string.Join(",", others)} runs of this experiment, and the analysis would pool the two; write to another --out") });
     }
 
     /// <summary>Copies into <paramref name="store"/> every pending run that a sibling experiment folder already holds

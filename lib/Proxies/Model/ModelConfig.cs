@@ -53,6 +53,20 @@ public sealed record ModelConfig
     public int SeqLen { get; init; } = 64;
     public int MlpRatio { get; init; } = 4;
     public GeluKind Gelu { get; init; } = GeluKind.Tanh;
+    public AttentionKind Attention { get; init; } = AttentionKind.Sdpa;
+
+    /// <summary>Whether a fused C# kernel that is not bit for bit libtorch's runs in this model (the tanh GELU's or
+    /// attention's; fused RoPE is bit for bit and runs either way).</summary>
+    [JsonIgnore]
+    public bool FusedKernels => Gelu == GeluKind.FusedTanh || Attention == AttentionKind.Fused;
+
+    /// <summary>This model with the fused C# kernel for its GELU (tanh form; exact GELU has none) and its attention.</summary>
+    public ModelConfig WithFusedKernels() => this with { Gelu = Gelu == GeluKind.Tanh ? GeluKind.FusedTanh : Gelu, Attention = AttentionKind.Fused };
+
+    /// <summary>What sets a run's rounding beyond its maths: the matmul precision and the fused kernels. A results folder
+    /// holds runs of one kind, so an analysis never pools runs that differ by it.</summary>
+    [JsonIgnore]
+    public string Numerics => Matmul.Name() + (FusedKernels ? " with fused kernels" : "");
     /// <summary>LayerNorm on queries and keys, per head, one gain vector of HeadDim shared across heads.</summary>
     public bool QkLayerNorm { get; init; } = true;
     public double LnEps { get; init; } = 1e-6;

@@ -167,11 +167,7 @@ public sealed class Transformer : nn.Module
                 q = q * root; k = k * root;
             }
             probe?.Record(q, k, c.AttentionScale);
-            // softmax(q kᵀ · scale + causal mask) v, fused. The kernel scales by 1/√d_h itself, so a
-            // different scale (full μParam: 1/d_h) is folded into q.
-            double fold = c.AttentionScale * Math.Sqrt(c.HeadDim);
-            if (fold != 1.0) q = q * fold;
-            var y = F.scaled_dot_product_attention(q, k, v, is_casual: true);
+            var y = CausalAttention.Apply(q, k, v, c.AttentionScale, c.Attention);
             return Linear(y.transpose(1, 2).reshape(b, t, c.Width), wo, c.Matmul);
         }
     }

@@ -29,11 +29,16 @@ public static class Workbook
     /// CPUs with bf16 matrix instructions.</summary>
     public static MatmulPrecision Matmul => MatmulPrecisions.Parse(NotebookParameters.Get("matmul", "fp32"));
 
+    /// <summary>Sweeps with the fused C# GELU and attention kernels (<see cref="Experiment.WithFusedKernels"/>): faster
+    /// on a CPU, equal up to float32 rounding, not bit for bit.</summary>
+    public static bool FusedKernels => NotebookParameters.Get("fused-kernels", "false") == "true";
+
     /// <summary>Where sweeps go: the committed reference results (results/&lt;profile&gt;) unless told otherwise,
     /// so the quick profile opens instantly from the committed runs and any missing run is trained. bf16 runs go to
-    /// results/&lt;profile&gt;-bf16: a folder holds one precision.</summary>
+    /// results/&lt;profile&gt;-bf16 and fused-kernel runs to results/&lt;profile&gt;-fused (or -bf16-fused): a folder
+    /// holds one kind of numerics.</summary>
     public static string ResultsRoot => Path.GetFullPath(NotebookParameters.Get("results",
-        Path.Combine("..", "results", Profile.Name() + (Matmul == MatmulPrecision.Bf16 ? "-bf16" : ""))));
+        Path.Combine("..", "results", Profile.Name() + (Matmul == MatmulPrecision.Bf16 ? "-bf16" : "") + (FusedKernels ? "-fused" : ""))));
 
     /// <summary>The CLI beside this library (notebooks reference the CLI's build folder), for worker processes.</summary>
     public static string? WorkerExecutable
@@ -49,7 +54,7 @@ public static class Workbook
     /// <summary>Runs (or resumes) a named experiment at the notebook's profile, printing a line per finished run.</summary>
     public static ResultsStore Sweep(string experiment, int? workers = null)
     {
-        var e = Catalog.Find(experiment).WithMatmul(Matmul).WithData(Data, Vocab);
+        var e = Catalog.Find(experiment).WithMatmul(Matmul).WithFusedKernels(FusedKernels).WithData(Data, Vocab);
         foreach (var budget in DataBudget.Ensure(e.Runs(Profile), RepeatData)) Console.WriteLine($"data: {budget}");
         int n = workers ?? Environment.ProcessorCount;
         IRunExecutor executor = n > 1 && WorkerExecutable is { } exe

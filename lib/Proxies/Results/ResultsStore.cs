@@ -25,9 +25,10 @@ public sealed class ResultsStore
 
     public List<RunResult> Runs() => File.Exists(RunsCsv) ? RunsTable.Read(RunsCsv) : new List<RunResult>();
 
-    /// <summary>The matmul precisions of the runs recorded here. An experiment's analysis pools runs by variant, size
-    /// and LR, so a folder must hold one: merge refuses to add the other (a sweep checks its plan the same way).</summary>
-    public HashSet<MatmulPrecision> Precisions() => Runs().Select(r => r.Config.Model.Matmul).ToHashSet();
+    /// <summary>The numerics of the runs recorded here (<see cref="ModelConfig.Numerics"/>). An experiment's analysis pools
+    /// runs by variant, size and LR, so a folder must hold one: merge refuses to add another (a sweep checks its plan the
+    /// same way).</summary>
+    public HashSet<string> Numerics() => Runs().Select(r => r.Config.Model.Numerics).ToHashSet();
 
     public void Record(RunResult result, Curve curve)
     {

@@ -53,6 +53,7 @@ public static class ConfigSwitches
                 ? "has no effect with --matmul bf16, whose head and logits are already bfloat16; drop --precision bf16" : null,
         },
         Enum("--gelu", "gelu", "GELU: tanh (the paper's code base), exact (erf), or fusedtanh (the tanh form in a fused CPU kernel; equal up to float32 rounding, not bit for bit)", c => c.Model.Gelu, (c, v) => c with { Model = c.Model with { Gelu = v } }),
+        Enum("--attention", "attention", "causal attention kernel: sdpa (libtorch's) or fused (a C# kernel, faster on CPUs with AVX2; equal up to float32 rounding, not bit for bit)", c => c.Model.Attention, (c, v) => c with { Model = c.Model with { Attention = v } }),
         Choice("--matmul", "matmul", "bf16: bf16 autocast of every linear layer", c => c.Model.Matmul, (c, v) => c with { Model = c.Model with { Matmul = v } },
             MatmulPrecisions.Choices),
         // The optimizer and schedule.

@@ -8,7 +8,7 @@ namespace Proxies.Tests.Notebooks;
 public class WorkbookParametersTests
 {
     [Fact]
-    public void Bf16SweepsGetTheirOwnResultsFolderAndBadValuesAreRefused()
+    public void Bf16AndFusedKernelSweepsGetTheirOwnResultsFolderAndBadValuesAreRefused()
     {
         try
         {
@@ -18,6 +18,9 @@ public class WorkbookParametersTests
             NotebookParameters.Set("matmul", "bf16");
             Assert.Equal(MatmulPrecision.Bf16, Workbook.Matmul);
             Assert.EndsWith(Path.Combine("results", "smoke-bf16"), Workbook.ResultsRoot);
+            NotebookParameters.Set("fused-kernels", "true");
+            Assert.True(Workbook.FusedKernels);
+            Assert.EndsWith(Path.Combine("results", "smoke-bf16-fused"), Workbook.ResultsRoot);
             NotebookParameters.Set("matmul", "fp16");
             Assert.Contains("fp32 or bf16", Assert.Throws<ArgumentException>(() => Workbook.Matmul).Message);
         }
