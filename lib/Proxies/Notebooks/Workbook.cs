@@ -40,6 +40,17 @@ public static class Workbook
     public static string ResultsRoot => Path.GetFullPath(NotebookParameters.Get("results",
         Path.Combine("..", "results", Profile.Name() + (Matmul == MatmulPrecision.Bf16 ? "-bf16" : "") + (FusedKernels ? "-fused" : ""))));
 
+    /// <summary>A config with the notebook's numerics (matmul precision, fused kernels), for a run a notebook trains itself
+    /// rather than through <see cref="Sweep"/>, which applies them to every run of its grid.</summary>
+    public static TrainConfig WithNumerics(TrainConfig c)
+    {
+        var model = c.Model with { Matmul = Matmul };
+        return c with { Model = FusedKernels ? model.WithFusedKernels() : model };
+    }
+
+    public static ProgressiveSensitivityPlan WithNumerics(ProgressiveSensitivityPlan plan) =>
+        plan with { PreTrain = WithNumerics(plan.PreTrain), FineTune = WithNumerics(plan.FineTune) };
+
     /// <summary>The CLI beside this library (notebooks reference the CLI's build folder), for worker processes.</summary>
     public static string? WorkerExecutable
     {

@@ -21,6 +21,9 @@ public class WorkbookParametersTests
             NotebookParameters.Set("fused-kernels", "true");
             Assert.True(Workbook.FusedKernels);
             Assert.EndsWith(Path.Combine("results", "smoke-bf16-fused"), Workbook.ResultsRoot);
+            // Runs a notebook trains itself (the κ transplant, progressive sensitivity) take the same numerics.
+            var own = Workbook.WithNumerics(new Proxies.Training.TrainConfig()).Model;
+            Assert.Equal((MatmulPrecision.Bf16, GeluKind.FusedTanh, AttentionKind.Fused), (own.Matmul, own.Gelu, own.Attention));
             NotebookParameters.Set("matmul", "fp16");
             Assert.Contains("fp32 or bf16", Assert.Throws<ArgumentException>(() => Workbook.Matmul).Message);
         }
