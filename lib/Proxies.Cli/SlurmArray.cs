@@ -13,8 +13,8 @@ namespace Proxies.Cli;
 /// </summary>
 public static class SlurmArray
 {
-    /// <summary>What the scripts run: the sweep's settings (<paramref name="SweepOptions"/>: --data, --vocab, --repeat-data as
-    /// given), where results go, and how this CLI is started.</summary>
+    /// <summary>What the scripts run: the sweep's settings (<paramref name="SweepOptions"/>: --data, --vocab, --repeat-data,
+    /// --fused-kernels, --checkpoint-every as given), where results go, and how this CLI is started.</summary>
     public sealed record Job(string Experiment, Profile Profile, MatmulPrecision Matmul, string Device, int Tasks, string OutRoot,
         string WorkDir, string Program, IReadOnlyList<string> ProgramArguments, IReadOnlyList<string>? SweepOptions = null);
 

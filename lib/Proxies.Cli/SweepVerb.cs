@@ -53,6 +53,7 @@ public static class SweepVerb
         Shard shard;
         try { shard = Shard.Parse(cl.String("--shard") ?? "0/1"); } catch (ArgumentException e) { throw new UsageException(e.Message); }
         var (device, threads) = TrainVerb.ReadRuntime(cl);
+        if (fusedKernels && device == "cuda") throw new UsageException("--fused-kernels: the fused kernels are CPU kernels; on CUDA drop --fused-kernels (libtorch's run)");
         int? tasks = cl.Has("--tasks") ? cl.Int("--tasks", 0) : null;
         if (tasks is not null && sbatchOptions is null) throw new UsageException("--tasks N: only with --slurm (the size of the job array)");
         bool repeatData = cl.Has("--repeat-data");

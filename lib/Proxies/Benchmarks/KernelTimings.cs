@@ -27,7 +27,8 @@ public static class KernelTimings
         // Where the fused kernels cannot run (bench --fused off, CUDA, no 256-bit vectors) their rows time the fallback.
         using var sample = empty(1, device: device);
         string fused = Model.Fused.Kernels.Take(sample) ? "fused kernel" : "fused kernel off: fallback";
-        string fusedAttention = Model.Fused.FusedCausalAttention.Take(empty(1, 1, t, dh, device: device)) ? "fused kernel" : "fused kernel cannot run: SDPA";
+        using var headSample = empty(1, 1, t, dh, device: device);
+        string fusedAttention = Model.Fused.FusedCausalAttention.Take(headSample) ? "fused kernel" : "fused kernel cannot run: SDPA";
         return
         [
             new("RoPE, composed (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Composed, repeats)),

@@ -60,8 +60,12 @@ public sealed record ModelConfig
     [JsonIgnore]
     public bool FusedKernels => Gelu == GeluKind.FusedTanh || Attention == AttentionKind.Fused;
 
-    /// <summary>This model with the fused C# kernel for its GELU (tanh form; exact GELU has none) and its attention.</summary>
-    public ModelConfig WithFusedKernels() => this with { Gelu = Gelu == GeluKind.Tanh ? GeluKind.FusedTanh : Gelu, Attention = AttentionKind.Fused };
+    /// <summary>This model with the fused C# kernel for its attention, and for its GELU where one runs: the tanh form in
+    /// float32 (exact GELU has none, and under bf16 matmuls the GELU sees bfloat16).</summary>
+    public ModelConfig WithFusedKernels() => this with
+    {
+        Gelu = Gelu == GeluKind.Tanh && Matmul == MatmulPrecision.Fp32 ? GeluKind.FusedTanh : Gelu, Attention = AttentionKind.Fused,
+    };
 
     /// <summary>What sets a run's rounding beyond its maths: the matmul precision and the fused kernels. A results folder
     /// holds runs of one kind, so an analysis never pools runs that differ by it.</summary>

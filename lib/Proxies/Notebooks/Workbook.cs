@@ -31,7 +31,12 @@ public static class Workbook
 
     /// <summary>Sweeps with the fused C# GELU and attention kernels (<see cref="Experiment.WithFusedKernels"/>): faster
     /// on a CPU, equal up to float32 rounding, not bit for bit.</summary>
-    public static bool FusedKernels => NotebookParameters.Get("fused-kernels", "false") == "true";
+    public static bool FusedKernels => NotebookParameters.Get("fused-kernels", "false") switch
+    {
+        "true" => true,
+        "false" => false,
+        var other => throw new ArgumentException($"fused-kernels \"{other}\": must be true or false"),
+    };
 
     /// <summary>Where sweeps go: the committed reference results (results/&lt;profile&gt;) unless told otherwise,
     /// so the quick profile opens instantly from the committed runs and any missing run is trained. bf16 runs go to
@@ -79,7 +84,7 @@ public static class Workbook
         if (summary.Failures.Count > 0) throw new InvalidOperationException("failed runs:\n" + string.Join("\n", summary.Failures));
         var store = new ResultsStore(ResultsRoot, experiment);
         if (summary.Skipped > 0 && Manifest.SweepTime(store) is { Sweeps: > 0 } took)
-            Console.WriteLine($"the sweeps recorded in its manifest.json trained for {took.Total.TotalMinutes:F0} min in all " +
+            Console.WriteLine($"the sweeps recorded in its manifest.json trained for {(took.Total.TotalMinutes >= 1 ? $"{took.Total.TotalMinutes:F0} min" : $"{took.Total.TotalSeconds:F0} s")} in all " +
                               $"({took.Sweeps} sweep(s), up to {took.Workers} worker(s)): about what training them again costs on a machine like that one");
         return store;
     }

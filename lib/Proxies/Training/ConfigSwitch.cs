@@ -38,19 +38,23 @@ public sealed record ConfigSwitch(
 
     public static ConfigSwitch Choice<T>(string flag, string column, string help, Func<TrainConfig, T> get,
         Func<TrainConfig, T, TrainConfig> set, params (string Word, T Value)[] choices) where T : notnull =>
+        Choice(flag, column, help, get, set, null, choices);
+
+    public static ConfigSwitch Choice<T>(string flag, string column, string help, Func<TrainConfig, T> get,
+        Func<TrainConfig, T, TrainConfig> set, Func<TrainConfig, T, string?>? check, params (string Word, T Value)[] choices) where T : notnull =>
         new(flag, column, string.Join("|", choices.Select(w => w.Word)), help,
             c => choices.First(w => EqualityComparer<T>.Default.Equals(w.Value, get(c))).Word,
             (c, word) => choices.Any(w => w.Word == word) ? set(c, choices.First(w => w.Word == word).Value)
                 : throw new FormatException($"must be one of {string.Join(", ", choices.Select(w => w.Word))}"),
-            Anything);
+            check is null ? Anything : c => check(c, get(c)));
 
     public static ConfigSwitch OnOff(string flag, string column, string help, Func<TrainConfig, bool> get, Func<TrainConfig, bool, TrainConfig> set) =>
         Choice(flag, column, help, get, set, ("on", true), ("off", false));
 
     /// <summary>Every value of an enum, as its lower-case name.</summary>
-    public static ConfigSwitch Enum<T>(string flag, string column, string help, Func<TrainConfig, T> get, Func<TrainConfig, T, TrainConfig> set)
-        where T : struct, System.Enum =>
-        Choice(flag, column, help, get, set, System.Enum.GetValues<T>().Select(v => (v.ToString().ToLowerInvariant(), v)).ToArray());
+    public static ConfigSwitch Enum<T>(string flag, string column, string help, Func<TrainConfig, T> get, Func<TrainConfig, T, TrainConfig> set,
+        Func<TrainConfig, T, string?>? check = null) where T : struct, System.Enum =>
+        Choice(flag, column, help, get, set, check, System.Enum.GetValues<T>().Select(v => (v.ToString().ToLowerInvariant(), v)).ToArray());
 
     public static ConfigSwitch Text(string flag, string column, string hint, string help, Func<TrainConfig, string?> get,
         Func<TrainConfig, string, TrainConfig> set, Func<TrainConfig, string, string?>? check = null) =>

@@ -31,6 +31,10 @@ public static class Trainer
         ConfigValidation.Ensure(config);
         TorchRuntime.Start();
         device ??= CPU;
+        // A run labelled fused that ran libtorch's kernels would file its results under the wrong numerics.
+        if (config.Model.FusedKernels && Model.Fused.Kernels.CannotRun(device) is { } why)
+            throw new InvalidConfigException([new ConfigError("--attention/--gelu", $"{config.Model.Attention.ToString().ToLowerInvariant()}/{config.Model.Gelu.ToString().ToLowerInvariant()}",
+                $"the fused kernels cannot run: {why}; use --attention sdpa --gelu tanh (or drop --fused-kernels)")]);
         var streams = TokenStreams.Load(config.Data ?? TextCorpus.DefaultPath, config.Vocab);
         var modelConfig = config.Model with { Vocab = streams.Vocab };
         var clock = Stopwatch.StartNew();

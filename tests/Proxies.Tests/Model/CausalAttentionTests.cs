@@ -1,4 +1,5 @@
 using Proxies.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Proxies.Tests.Model;
@@ -17,12 +18,13 @@ public class CausalAttentionTests : TorchTest
     /// <summary>The fused C# kernel (Model/Fused/FusedCausalAttention.cs) against the composed form in float64, values and
     /// gradients of q, k and v, within a small multiple of libtorch's own float32 SDPA error. Shapes cover the kernel's
     /// 32-column blocks and 8-column tails (d_h 16, 32, 40; T 24, 64), both logit scales (1/√d_h; full μParam's 1/d_h)
-    /// and logits large enough (q × 6) that a softmax without its max shift would overflow.</summary>
+    /// and logits large enough (q × 30: logits of standard deviation 30, the largest past 88, where float32's exp
+    /// overflows) that a softmax without its max shift would fail.</summary>
     [SkippableTheory]
     [InlineData(24, 16, false, 1.0)]
     [InlineData(64, 32, false, 1.0)]
     [InlineData(64, 40, true, 1.0)]
-    [InlineData(24, 32, false, 6.0)]
+    [InlineData(24, 32, false, 30.0)]
     public void FusedMatchesTheComposedFormInFloat64(int t, int d, bool muParamScale, double qGain)
     {
         manual_seed(11);
@@ -48,6 +50,37 @@ public class CausalAttentionTests : TorchTest
             Assert.True(mine <= Math.Max(4 * libtorch, 2e-6), $"{name}: largest error {mine:G3} against float64; libtorch's SDPA in float32 {libtorch:G3}");
             Assert.True(pick(reference).abs().max().item<double>() > 0.1, $"{name}: the check has something to compare");
         }
+    }
+
+    /// <summary>The switch reaches the model: a Transformer with --attention fused gives the SDPA model's loss and
+    /// gradients up to float32 rounding (and not bit for bit, so the fused kernel did run), over a batch on 2 threads,
+    /// which splits the kernel's slices over its helper thread.</summary>
+    [SkippableFact]
+    public void ATransformerWithFusedAttentionMatchesTheSdpaOneOnTwoThreads()
+    {
+        var sample = randn(1, 1, 16, 32);
+        Optional.Need(Proxies.Model.Fused.FusedCausalAttention.Take(sample) ? null : "the fused attention kernel needs AVX2 and FMA, which this CPU lacks");
+        var config = new ModelConfig { Width = 64, Depth = 2, Heads = 2, SeqLen = 16, Vocab = 256 };
+        var tokens = randint(0, 256, new long[] { 8, 17 }, generator: new Generator(3));
+        (double Loss, Tensor Grads) Run(AttentionKind kind)
+        {
+            using var model = new Transformer(config with { Attention = kind }, CPU, new Generator(7));
+            var logits = model.Forward(tokens[.., ..16]);
+            var loss = nn.functional.cross_entropy(logits.reshape(-1, 256), tokens[.., 1..].reshape(-1));
+            loss.backward();
+            return (loss.item<float>(), cat(model.parameters().Select(p => p.grad!.flatten()).ToArray()));
+        }
+        int threads = get_num_threads();
+        set_num_threads(2);
+        try
+        {
+            var (sdpa, fused) = (Run(AttentionKind.Sdpa), Run(AttentionKind.Fused));
+            Assert.Equal(sdpa.Loss, fused.Loss, 5);
+            double gradError = (sdpa.Grads - fused.Grads).abs().max().item<float>(), scale = sdpa.Grads.abs().max().item<float>();
+            Assert.True(gradError < 1e-4 * scale, $"largest gradient difference {gradError:G3} against a largest gradient {scale:G3}");
+            Assert.False(sdpa.Grads.equal(fused.Grads).all().item<bool>(), "bit for bit the SDPA model: the fused kernel did not run");
+        }
+        finally { set_num_threads(threads); }
     }
 
     [Fact]

@@ -23,7 +23,12 @@ public class WorkbookParametersTests
             Assert.EndsWith(Path.Combine("results", "smoke-bf16-fused"), Workbook.ResultsRoot);
             // Runs a notebook trains itself (the κ transplant, progressive sensitivity) take the same numerics.
             var own = Workbook.WithNumerics(new Proxies.Training.TrainConfig()).Model;
-            Assert.Equal((MatmulPrecision.Bf16, GeluKind.FusedTanh, AttentionKind.Fused), (own.Matmul, own.Gelu, own.Attention));
+            // Under bf16 matmuls the GELU sees bfloat16, which the float32 GELU kernel does not take: only attention is fused.
+            Assert.Equal((MatmulPrecision.Bf16, GeluKind.Tanh, AttentionKind.Fused), (own.Matmul, own.Gelu, own.Attention));
+            NotebookParameters.Set("matmul", "fp32");
+            Assert.Equal(GeluKind.FusedTanh, Workbook.WithNumerics(new Proxies.Training.TrainConfig()).Model.Gelu);
+            NotebookParameters.Set("fused-kernels", "yes");
+            Assert.Contains("true or false", Assert.Throws<ArgumentException>(() => Workbook.FusedKernels).Message);
             NotebookParameters.Set("matmul", "fp16");
             Assert.Contains("fp32 or bf16", Assert.Throws<ArgumentException>(() => Workbook.Matmul).Message);
         }

@@ -14,6 +14,13 @@ public static class Kernels
 {
     public static bool Enabled { get; set; } = true;
 
+    /// <summary>Why the fused kernels cannot run on <paramref name="device"/> here, or null: they are CPU kernels for 256-bit
+    /// vectors with fused multiply-add (AVX2 and FMA on x86-64).</summary>
+    public static string? CannotRun(TorchSharp.torch.Device device) =>
+        device.type != TorchSharp.DeviceType.CPU ? $"they are CPU kernels and this run is on {device.type}"
+        : !Vector256.IsHardwareAccelerated || !System.Runtime.Intrinsics.X86.Fma.IsSupported ? "this CPU lacks the AVX2 and FMA instructions they are written for"
+        : null;
+
     /// <summary>Whether a fused kernel can take <paramref name="x"/>: a CPU float32 tensor on a CPU with 256-bit vectors.</summary>
     public static bool Take(Tensor x) =>
         Enabled && Vector256.IsHardwareAccelerated && x.device_type == TorchSharp.DeviceType.CPU && x.dtype == ScalarType.Float32;
