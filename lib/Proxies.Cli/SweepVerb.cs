@@ -53,7 +53,9 @@ public static class SweepVerb
         Shard shard;
         try { shard = Shard.Parse(cl.String("--shard") ?? "0/1"); } catch (ArgumentException e) { throw new UsageException(e.Message); }
         var (device, threads) = TrainVerb.ReadRuntime(cl);
-        if (fusedKernels && device == "cuda") throw new UsageException("--fused-kernels: the fused kernels are CPU kernels; on CUDA drop --fused-kernels (libtorch's run)");
+        // Refused before any run, as each run's Trainer would (a CUDA machine behind --device auto is refused there).
+        if (fusedKernels && Proxies.Model.Fused.Kernels.CannotRun(device == "cuda" ? TorchSharp.DeviceType.CUDA : TorchSharp.DeviceType.CPU) is { } why)
+            throw new UsageException($"--fused-kernels: the fused kernels cannot run: {why}; drop --fused-kernels (libtorch's kernels run)");
         int? tasks = cl.Has("--tasks") ? cl.Int("--tasks", 0) : null;
         if (tasks is not null && sbatchOptions is null) throw new UsageException("--tasks N: only with --slurm (the size of the job array)");
         bool repeatData = cl.Has("--repeat-data");

@@ -28,7 +28,7 @@ public static class KernelTimings
         using var sample = empty(1, device: device);
         string fused = Model.Fused.Kernels.Take(sample) ? "fused kernel" : "fused kernel off: fallback";
         using var headSample = empty(1, 1, t, dh, device: device);
-        string fusedAttention = Model.Fused.FusedCausalAttention.Take(headSample) ? "fused kernel" : "fused kernel cannot run: SDPA";
+        string fusedAttention = Model.Fused.FusedCausalAttention.Take(headSample) ? "fused kernel" : "fused kernel cannot run: libtorch SDPA";
         return
         [
             new("RoPE, composed (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Composed, repeats)),
@@ -37,18 +37,15 @@ public static class KernelTimings
             new("GELU, tanh form, libtorch", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Tanh), repeats)),
             new($"GELU, tanh form, {fused}", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.FusedTanh), repeats)),
             new("GELU, exact (erf), libtorch", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Exact), repeats)),
-            new("attention, libtorch SDPA (q, k, v)", heads, Ms(device, [3, b, h, t, dh], qkv => F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], is_casual: true), repeats)),
-            new("attention, SDPA on the q/k/v projection's layout", heads, Ms(device, [b, t, 3, h, dh], x =>
+            .. new[] { (AttentionKind.Sdpa, "libtorch SDPA"), (AttentionKind.Fused, fusedAttention) }.SelectMany(a => new KernelTiming[]
             {
-                var qkv = x.permute(2, 0, 3, 1, 4);
-                return F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], is_casual: true);
-            }, repeats)),
-            new($"attention, {fusedAttention} (q, k, v)", heads, Ms(device, [3, b, h, t, dh], qkv => CausalAttention.Apply(qkv[0], qkv[1], qkv[2], c.AttentionScale, AttentionKind.Fused), repeats)),
-            new($"attention, {fusedAttention} on the q/k/v projection's layout", heads, Ms(device, [b, t, 3, h, dh], x =>
-            {
-                var qkv = x.permute(2, 0, 3, 1, 4);
-                return CausalAttention.Apply(qkv[0], qkv[1], qkv[2], c.AttentionScale, AttentionKind.Fused);
-            }, repeats)),
+                new($"attention, {a.Item2} (q, k, v)", heads, Ms(device, [3, b, h, t, dh], qkv => CausalAttention.Apply(qkv[0], qkv[1], qkv[2], c.AttentionScale, a.Item1), repeats)),
+                new($"attention, {a.Item2} on the q/k/v projection's layout", heads, Ms(device, [b, t, 3, h, dh], x =>
+                {
+                    var qkv = x.permute(2, 0, 3, 1, 4);
+                    return CausalAttention.Apply(qkv[0], qkv[1], qkv[2], c.AttentionScale, a.Item1);
+                }, repeats)),
+            }),
             new("attention, explicit softmax(qkᵀ)v", heads, Ms(device, [3, b, h, t, dh], qkv => Explicit(qkv[0], qkv[1], qkv[2]), repeats)),
         ];
     }

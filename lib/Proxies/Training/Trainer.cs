@@ -32,8 +32,8 @@ public static class Trainer
         TorchRuntime.Start();
         device ??= CPU;
         // A run labelled fused that ran libtorch's kernels would file its results under the wrong numerics.
-        if (config.Model.FusedKernels && Model.Fused.Kernels.CannotRun(device) is { } why)
-            throw new InvalidConfigException([new ConfigError("--attention/--gelu", $"{config.Model.Attention.ToString().ToLowerInvariant()}/{config.Model.Gelu.ToString().ToLowerInvariant()}",
+        if (config.Model.FusedKernels && Model.Fused.Kernels.CannotRun(device.type) is { } why)
+            throw new InvalidConfigException([new ConfigError("--attention/--gelu", $"{ConfigSwitches.Find("--attention").Show(config)}/{ConfigSwitches.Find("--gelu").Show(config)}",
                 $"the fused kernels cannot run: {why}; use --attention sdpa --gelu tanh (or drop --fused-kernels)")]);
         var streams = TokenStreams.Load(config.Data ?? TextCorpus.DefaultPath, config.Vocab);
         var modelConfig = config.Model with { Vocab = streams.Vocab };

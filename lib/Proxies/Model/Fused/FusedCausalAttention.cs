@@ -35,8 +35,8 @@ public sealed class FusedCausalAttention : autograd.SingleTensorFunction<FusedCa
             throw new ArgumentException($"fused attention needs q, k, v of one shape, got ({string.Join(", ", q.shape)}), ({string.Join(", ", k.shape)}), ({string.Join(", ", v.shape)})");
         var y = empty_like(q);
         var lse = empty(q.shape[..^1], dtype: ScalarType.Float32);
-        nint py = Kernels.Address(y), pl = Kernels.Address(lse);
-        unsafe { Slices(q, k, v, (s, pq, pk, pv, scratch) => Forward(s, pq, pk, pv, py, pl, scale, scratch)); }
+        nint pq = Kernels.Address(q), pk = Kernels.Address(k), pv = Kernels.Address(v), py = Kernels.Address(y), pl = Kernels.Address(lse);
+        Slices(q, (s, scratch) => Forward(s, pq, pk, pv, py, pl, scale, scratch));
         ctx.save_for_backward([q, k, v, y, lse]);
         ctx.save_data("scale", scale);
         return y;
@@ -49,9 +49,9 @@ public sealed class FusedCausalAttention : autograd.SingleTensorFunction<FusedCa
         float scale = (float)ctx.get_data("scale");
         using var dy = grad.contiguous();
         Tensor dq = empty_like(q), dk = empty_like(q), dv = empty_like(q);
-        nint py = Kernels.Address(y), pl = Kernels.Address(lse), pdy = Kernels.Address(dy);
-        nint pdq = Kernels.Address(dq), pdk = Kernels.Address(dk), pdv = Kernels.Address(dv);
-        unsafe { Slices(q, k, v, (s, pq, pk, pv, scratch) => Backward(s, pq, pk, pv, py, pl, pdy, pdq, pdk, pdv, scale, scratch)); }
+        nint pq = Kernels.Address(q), pk = Kernels.Address(k), pv = Kernels.Address(v), py = Kernels.Address(y), pl = Kernels.Address(lse);
+        nint pdy = Kernels.Address(dy), pdq = Kernels.Address(dq), pdk = Kernels.Address(dk), pdv = Kernels.Address(dv);
+        Slices(q, (s, scratch) => Backward(s, pq, pk, pv, py, pl, pdy, pdq, pdk, pdv, scale, scratch));
         GC.KeepAlive(dy);
         return [dq, dk, dv, null!];
     }
@@ -68,15 +68,13 @@ public sealed class FusedCausalAttention : autograd.SingleTensorFunction<FusedCa
         public readonly float* KT = kT, VT = vT, A = a, B = b, Sums = sums;
     }
 
-    unsafe delegate void SliceBody(Slice slice, float* q, float* k, float* v, Scratch scratch);
-
-    /// <summary>Runs <paramref name="body"/> over every (batch, head) slice, the slices split over the threads, each
-    /// thread with its own scratch (64-byte aligned, freed when its slices are done).</summary>
-    static unsafe void Slices(Tensor q, Tensor k, Tensor v, SliceBody body)
+    /// <summary>Runs <paramref name="body"/> over every (batch, head) slice of tensors shaped like <paramref name="q"/>,
+    /// the slices split over the threads, each thread with its own scratch (64-byte aligned, freed when its slices are
+    /// done).</summary>
+    static unsafe void Slices(Tensor q, Action<Slice, Scratch> body)
     {
         int t = (int)q.shape[^2], d = (int)q.shape[^1];
         long slices = q.numel() / ((long)t * d);
-        nint pq = Kernels.Address(q), pk = Kernels.Address(k), pv = Kernels.Address(v);
         Kernels.ForRanges(slices, 2, 1, (start, end) =>
         {
             nuint floats = (nuint)(2L * d * t + 2L * t * t + t);
@@ -85,20 +83,17 @@ public sealed class FusedCausalAttention : autograd.SingleTensorFunction<FusedCa
             {
                 float* scores = memory + 2 * d * t;
                 var scratch = new Scratch(memory, memory + d * t, scores, scores + t * t, scores + 2 * t * t);
-                for (long s = start; s < end; s++)
-                {
-                    var slice = new Slice(s, t, d);
-                    body(slice, (float*)pq + slice.Offset, (float*)pk + slice.Offset, (float*)pv + slice.Offset, scratch);
-                }
+                for (long s = start; s < end; s++) body(new Slice(s, t, d), scratch);
             }
             finally { NativeMemory.AlignedFree(memory); }
         });
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static unsafe void Forward(Slice s, float* q, float* k, float* v, nint yAll, nint lseAll, float scale, Scratch w)
+    static unsafe void Forward(Slice s, nint qAll, nint kAll, nint vAll, nint yAll, nint lseAll, float scale, Scratch w)
     {
         int t = s.T, d = s.D;
+        float* q = (float*)qAll + s.Offset, k = (float*)kAll + s.Offset, v = (float*)vAll + s.Offset;
         float* y = (float*)yAll + s.Offset, lse = (float*)lseAll + s.Index * t, scores = w.A;
         Transpose(k, t, d, w.KT);
         ScoresLower(q, w.KT, scores, t, d);                      // q kᵀ, on and below the diagonal
@@ -108,10 +103,11 @@ public sealed class FusedCausalAttention : autograd.SingleTensorFunction<FusedCa
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static unsafe void Backward(Slice s, float* q, float* k, float* v, nint yAll, nint lseAll, nint dyAll,
+    static unsafe void Backward(Slice s, nint qAll, nint kAll, nint vAll, nint yAll, nint lseAll, nint dyAll,
         nint dqAll, nint dkAll, nint dvAll, float scale, Scratch w)
     {
         int t = s.T, d = s.D;
+        float* q = (float*)qAll + s.Offset, k = (float*)kAll + s.Offset, v = (float*)vAll + s.Offset;
         float* y = (float*)yAll + s.Offset, lse = (float*)lseAll + s.Index * t, dy = (float*)dyAll + s.Offset;
         float* dq = (float*)dqAll + s.Offset, dk = (float*)dkAll + s.Offset, dv = (float*)dvAll + s.Offset;
         float* p = w.A, ds = w.B;

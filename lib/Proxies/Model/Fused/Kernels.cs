@@ -14,11 +14,11 @@ public static class Kernels
 {
     public static bool Enabled { get; set; } = true;
 
-    /// <summary>Why the fused kernels cannot run on <paramref name="device"/> here, or null: they are CPU kernels for 256-bit
-    /// vectors with fused multiply-add (AVX2 and FMA on x86-64).</summary>
-    public static string? CannotRun(TorchSharp.torch.Device device) =>
+    /// <summary>Why the fused kernels cannot run on a <paramref name="device"/> here, or null: they are CPU kernels for
+    /// 256-bit vectors with fused multiply-add (AVX2 and FMA on x86-64).</summary>
+    public static string? CannotRun(TorchSharp.DeviceType device) =>
         !Enabled ? "they are turned off (bench --fused off)"
-        : device.type != TorchSharp.DeviceType.CPU ? $"they are CPU kernels and this run is on {device.type}"
+        : device != TorchSharp.DeviceType.CPU ? $"they are CPU kernels and this run is on {device}"
         : !Vector256.IsHardwareAccelerated || !System.Runtime.Intrinsics.X86.Fma.IsSupported ? "this CPU lacks the AVX2 and FMA instructions they are written for"
         : null;
 
