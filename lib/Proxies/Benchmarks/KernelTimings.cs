@@ -24,16 +24,24 @@ public static class KernelTimings
         string heads = $"{b}×{h}×{t}×{dh}", mlp = $"{rows}×{hidden}";
         using var rope = new Rope(c.SeqLen, c.HeadDim, c.RopeBase, device);
         using var gain = ones(c.HeadDim, device: device);
+        using var learnedGain = ones(c.HeadDim, device: device).requires_grad_(true);   // as the model's, so its gradient is timed too
         // Where the fused kernels cannot run (bench --fused off, CUDA, no 256-bit vectors) their rows time the fallback.
         using var sample = empty(1, device: device);
         string fused = Model.Fused.Kernels.Take(sample) ? "fused kernel" : "fused kernel off: fallback";
         using var headSample = empty(1, 1, t, dh, device: device);
+        string fusedHeads = Model.Fused.FusedQkvHeads.Take(sample.view(1, 1, 1)) ? "fused kernel" : "fused kernel cannot run: composed";
         string fusedAttention = Model.Fused.FusedCausalAttention.Take(headSample) ? "fused kernel" : "fused kernel cannot run: libtorch SDPA";
         return
         [
             new("RoPE, composed (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Composed, repeats)),
             new($"RoPE, {fused} (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Apply, repeats)),
             new("qk-LayerNorm (per q or k)", heads, Ms(device, [b, h, t, dh], x => F.layer_norm(x, [dh], gain, null, c.LnEps), repeats)),
+            .. new[] { (AttentionKind.Sdpa, "composed"), (AttentionKind.Fused, fusedHeads) }.Select(a =>
+                new KernelTiming($"q, k, v from the projection (split, qk-LayerNorm, RoPE), {a.Item2}", heads, Ms(device, [b, t, 3 * c.Width], qkv =>
+                {
+                    var (q, k, v) = QkvHeads.Apply(qkv, c.Heads, learnedGain, learnedGain, c.LnEps, rope, a.Item1);
+                    return [q, k, v];
+                }, repeats))),
             new("GELU, tanh form, libtorch", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Tanh), repeats)),
             new($"GELU, tanh form, {fused}", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.FusedTanh), repeats)),
             new("GELU, exact (erf), libtorch", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Exact), repeats)),
@@ -58,17 +66,19 @@ public static class KernelTimings
         return logits.masked_fill(mask, double.NegativeInfinity).softmax(-1).matmul(v);
     }
 
+    static double Ms(Device device, long[] shape, Func<Tensor, Tensor> op, int repeats) => Ms(device, shape, x => [op(x)], repeats);
+
     /// <summary>Best of 3 trials of <paramref name="repeats"/> forward + backward passes, ms per pass.</summary>
-    static double Ms(Device device, long[] shape, Func<Tensor, Tensor> op, int repeats)
+    static double Ms(Device device, long[] shape, Func<Tensor, Tensor[]> op, int repeats)
     {
         using var scope = NewDisposeScope();
         var x = randn(shape, device: device).requires_grad_(true);
-        var grad = randn(op(x.detach()).shape, device: device);
+        var grads = op(x.detach()).Select(y => randn(y.shape, device: device)).ToArray();
         void Pass()
         {
             using var inner = NewDisposeScope();
             x.grad?.zero_();
-            op(x).backward([grad]);
+            autograd.backward(op(x), grads);
             x.grad!.sum().item<float>();   // waits for an asynchronous device
         }
         Pass();

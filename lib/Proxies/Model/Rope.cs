@@ -29,9 +29,15 @@ public sealed class Rope : IDisposable
     public Tensor Apply(Tensor x)
     {
         int t = (int)x.shape[^2];
-        if (t > cos.shape[0]) throw new ArgumentException($"a sequence of {t} positions is longer than the {cos.shape[0]} this RoPE was made for");
-        if (Fused.Kernels.Take(x)) return Fused.FusedRope.apply(x, cosHalf[..t], sinHalf[..t]);
-        return Composed(x);
+        var (c, s) = HalfTables(t);   // checks that this RoPE covers t positions
+        return Fused.Kernels.Take(x) ? Fused.FusedRope.apply(x, c, s) : Composed(x);
+    }
+
+    /// <summary>cos tθ_i and sin tθ_i for positions 0..<paramref name="t"/>−1, (T, d_h/2) each: the fused kernels' tables.</summary>
+    internal (Tensor Cos, Tensor Sin) HalfTables(int t)
+    {
+        if (t > cosHalf.shape[0]) throw new ArgumentException($"a sequence of {t} positions is longer than the {cosHalf.shape[0]} this RoPE was made for");
+        return (cosHalf[..t], sinHalf[..t]);
     }
 
     /// <summary>The same rotation from libtorch ops: the reference the fused kernel is tested against.</summary>

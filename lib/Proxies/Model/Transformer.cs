@@ -154,12 +154,9 @@ public sealed class Transformer : nn.Module
         Tensor Attention(Tensor x, Rope rope, ForwardProbe? probe)
         {
             long b = x.shape[0], t = x.shape[1];
-            // (B, T, 3d) → three (B, H, T, d_h)
             // Attention itself runs in fp32 under either matmul precision (see MatmulPrecision).
-            var qkv = Linear(x, wqkv, c.Matmul).to(ScalarType.Float32).view(b, t, 3, c.Heads, c.HeadDim).permute(2, 0, 3, 1, 4);
-            Tensor q = qkv[0], k = qkv[1], v = qkv[2];
-            if (q_ln is not null) { q = LayerNorm(q, q_ln, c.LnEps); k = LayerNorm(k, k_ln!, c.LnEps); }
-            q = rope.Apply(q); k = rope.Apply(k);
+            var qkv = Linear(x, wqkv, c.Matmul).to(ScalarType.Float32);
+            var (q, k, v) = QkvHeads.Apply(qkv, c.Heads, q_ln, k_ln, c.LnEps, rope, c.Attention);
             if (LogitScale != 1)
             {
                 // The κ transplant (Fig 10): q and k each × √s multiply every attention logit by s.

@@ -55,7 +55,7 @@ public static class ConfigSwitches
         Enum("--gelu", "gelu", "GELU: tanh (the paper's code base), exact (erf), or fusedtanh (the tanh form in a fused CPU kernel; equal up to float32 rounding, not bit for bit)", c => c.Model.Gelu, (c, v) => c with { Model = c.Model with { Gelu = v } },
             (c, v) => v == GeluKind.FusedTanh && c.Model.Matmul != MatmulPrecision.Fp32
                 ? "fusedtanh is a float32 kernel and under --matmul bf16 the GELU sees bfloat16: use tanh (libtorch's kernel), or --matmul fp32" : null),
-        Enum("--attention", "attention", "causal attention kernel: sdpa (libtorch's) or fused (a C# kernel, faster on CPUs with AVX2; equal up to float32 rounding, not bit for bit)", c => c.Model.Attention, (c, v) => c with { Model = c.Model with { Attention = v } },
+        Enum("--attention", "attention", "causal attention kernel: sdpa (libtorch's) or fused (C# kernels for the attention and for the q/k/v split with qk-layernorm and RoPE, faster on CPUs with AVX2; equal up to float32 rounding, not bit for bit)", c => c.Model.Attention, (c, v) => c with { Model = c.Model with { Attention = v } },
             (c, v) => v == AttentionKind.Fused && (c.Model.SeqLen % 8 != 0 || c.Model.Heads < 1 || c.Model.Width % c.Model.Heads != 0 || c.Model.HeadDim % 8 != 0)
                 ? $"fused needs --seq-len and the head dim to be multiples of 8 (the kernel's vectors), here {c.Model.SeqLen} and {(c.Model.Heads >= 1 ? c.Model.HeadDim : 0)}: use sdpa" : null),
         Choice("--matmul", "matmul", "bf16: bf16 autocast of every linear layer", c => c.Model.Matmul, (c, v) => c with { Model = c.Model with { Matmul = v } },

@@ -55,7 +55,7 @@ public sealed class FusedRope : autograd.SingleTensorFunction<FusedRope>
 
     // Compiled optimised at once (see FusedGeluTanh.MapRange: at tier 0 Vector256 is not an intrinsic).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static unsafe void RotateRow(float* a, float* b, float* ya, float* yb, float* c, float* s, int half, bool inverse)
+    internal static unsafe void RotateRow(float* a, float* b, float* ya, float* yb, float* c, float* s, int half, bool inverse)
     {
         int i = 0;
         for (; i + 8 <= half; i += 8)
