@@ -55,16 +55,20 @@ public sealed class FusedQkvHeads : autograd.MultiTensorFunction<FusedQkvHeads>
         using var dv = grads[2].contiguous();
         var dqkv = empty_like(qkv);
         long rows = layout.B * layout.T;
-        // Each token's contribution to dg (summed over its heads), reduced below by libtorch in a fixed order, so the
-        // gains' gradients do not depend on how the rows were split over threads.
+        // Each token's contribution to dg (summed over its heads), reduced below by libtorch, so that the
+        // gains' gradients do not depend on how this kernel split its rows over threads.
         using var gainParts = normalised ? zeros(2, rows, layout.D) : null;
         nint px = Kernels.Address(qkv), pdx = Kernels.Address(dqkv), pc = Kernels.Address(cos), ps = Kernels.Address(sin);
         nint pdq = Kernels.Address(dq), pdk = Kernels.Address(dk), pdv = Kernels.Address(dv);
         nint pqg = normalised ? Kernels.Address(saved[3]) : 0, pkg = normalised ? Kernels.Address(saved[4]) : 0;
         nint pparts = gainParts is null ? 0 : Kernels.Address(gainParts), pm = normalised ? Kernels.Address(saved[5]) : 0;
         Kernels.ForRanges(rows, 16, 1, (start, end) => BackwardRows(layout, start, end, px, pdx, pdq, pdk, pdv, pqg, pkg, pm, pparts, pc, ps));
-        // (sum(0) would bind to the overload that takes a dtype, and add up everything)
-        Tensor? dqGain = normalised ? gainParts![0].sum(0L) : null, dkGain = normalised ? gainParts![1].sum(0L) : null;
+        Tensor? dqGain = null, dkGain = null;
+        if (gainParts is not null)
+        {
+            using var sums = gainParts.sum(1);
+            (dqGain, dkGain) = (sums[0], sums[1]);
+        }
         return [dqkv, null!, dqGain!, dkGain!, null!, null!, null!];
     }
 
