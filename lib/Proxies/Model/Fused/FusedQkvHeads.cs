@@ -85,9 +85,7 @@ public sealed class FusedQkvHeads : autograd.MultiTensorFunction<FusedQkvHeads>
                 throw new ArgumentException($"a q/k/v projection output of shape ({string.Join(", ", qkv.shape)}) for {heads} heads");
             var layout = new Layout(qkv.shape[0], qkv.shape[1], heads, (int)(qkv.shape[2] / 3 / heads), (float)eps);
             if (layout.D % 2 != 0) throw new ArgumentException($"RoPE needs an even head dimension, got {layout.D}");
-            foreach (var table in new[] { cos, sin })
-                if (!table.shape.SequenceEqual(new[] { layout.T, layout.D / 2 }) || !table.is_contiguous() || table.dtype != ScalarType.Float32)
-                    throw new ArgumentException($"RoPE tables of shape ({string.Join(", ", table.shape)}) for a sequence of {layout.T} and head dimension {layout.D}");
+            FusedRope.CheckTables(cos, sin, layout.T, layout.D);
             if ((qGain is null) != (kGain is null)) throw new ArgumentException("qk-layernorm needs both gains or neither");
             foreach (var gain in new[] { qGain, kGain })
                 if (gain is not null && (!gain.shape.SequenceEqual(new long[] { layout.D }) || gain.dtype != ScalarType.Float32 || !gain.is_contiguous()))
@@ -95,8 +93,11 @@ public sealed class FusedQkvHeads : autograd.MultiTensorFunction<FusedQkvHeads>
             return layout;
         }
 
-        /// <summary>Element offset of (b, h, t) row in a (B, H, T, D) tensor, for token row r = b·T + t.</summary>
-        public long HeadRow(long r, long h) => ((r / T * H + h) * T + r % T) * D;
+        /// <summary>Element offset of row (b, 0, t) in a (B, H, T, D) tensor, for token row r = b·T + t; head h's row is
+        /// <see cref="HeadStride"/>·h further on.</summary>
+        public long HeadRow(long r) => (r / T * H * T + r % T) * D;
+
+        public long HeadStride => T * D;
 
         /// <summary>Element offset of μ of q (part 0) or k (part 1) of token row r, head h, in the (2, B·T, H, 2) moments.</summary>
         public long MomentsAt(int part, long r, long h) => ((part * B * T + r) * H + h) * 2;
@@ -112,9 +113,10 @@ public sealed class FusedQkvHeads : autograd.MultiTensorFunction<FusedQkvHeads>
         for (long r = start; r < end; r++)
         {
             float* row = (float*)qkv + r * 3 * l.Width, c = (float*)cos + r % l.T * half, s = (float*)sin + r % l.T * half;
+            long head0 = l.HeadRow(r);
             for (long h = 0; h < l.H; h++)
             {
-                long at = l.HeadRow(r, h);
+                long at = head0 + h * l.HeadStride;
                 for (int part = 0; part < 2; part++)
                 {
                     float* x = row + part * l.Width + h * d, y = (float*)(part == 0 ? q : k) + at;
@@ -138,9 +140,10 @@ public sealed class FusedQkvHeads : autograd.MultiTensorFunction<FusedQkvHeads>
         {
             float* row = (float*)qkv + r * 3 * l.Width, drow = (float*)dqkv + r * 3 * l.Width;
             float* c = (float*)cos + r % l.T * half, s = (float*)sin + r % l.T * half;
+            long head0 = l.HeadRow(r);
             for (long h = 0; h < l.H; h++)
             {
-                long at = l.HeadRow(r, h);
+                long at = head0 + h * l.HeadStride;
                 for (int part = 0; part < 2; part++)
                 {
                     float* dy = (float*)(part == 0 ? dq : dk) + at, dx = drow + part * l.Width + h * d;

@@ -34,9 +34,7 @@ public sealed class FusedRope : autograd.SingleTensorFunction<FusedRope>
     {
         using var x = input.contiguous();
         int dh = (int)x.shape[^1], half = dh / 2, t = (int)x.shape[^2];
-        // The kernel reads the tables by position: they must cover exactly this T and d_h/2 (raw reads do not check).
-        if (!cos.shape.SequenceEqual(new long[] { t, half }) || !sin.shape.SequenceEqual(new long[] { t, half }) || !cos.is_contiguous() || !sin.is_contiguous())
-            throw new ArgumentException($"RoPE tables of shape ({string.Join(", ", cos.shape)}) for a sequence of {t} and head dimension {dh}");
+        CheckTables(cos, sin, t, dh);
         var y = empty_like(x);
         long rows = x.numel() / dh;
         nint px = Kernels.Address(x), py = Kernels.Address(y), pc = Kernels.Address(cos), ps = Kernels.Address(sin);
@@ -51,6 +49,15 @@ public sealed class FusedRope : autograd.SingleTensorFunction<FusedRope>
             }
         });
         return y;
+    }
+
+    /// <summary>The kernels read the tables by position, so they must be contiguous float32 covering exactly this T and
+    /// d_h/2 (raw reads do not check): refused otherwise, before any read.</summary>
+    internal static void CheckTables(Tensor cos, Tensor sin, long t, int dh)
+    {
+        foreach (var table in new[] { cos, sin })
+            if (!table.shape.SequenceEqual(new[] { t, dh / 2L }) || !table.is_contiguous() || table.dtype != ScalarType.Float32)
+                throw new ArgumentException($"RoPE tables of shape ({string.Join(", ", table.shape)}) for a sequence of {t} and head dimension {dh}");
     }
 
     // Compiled optimised at once (see FusedGeluTanh.MapRange: at tier 0 Vector256 is not an intrinsic).
