@@ -15,6 +15,7 @@ public static class Program
           experiments   list the named experiments with run counts and time estimates
           sweep         run a named experiment's grid, resumably, in parallel (sweep --help)
           report        final loss by LR and LR sensitivity by size, from a results folder
+          claims        every claim of notebooks 01–07 judged on a results folder (claims --help)
           merge         combine shard folders of a sweep run on several machines
           notebooks     run the notebooks headless and write the executed files (notebooks --help)
           bench         training speed here against the machine's matrix-multiply ceiling (bench --help)
@@ -35,6 +36,8 @@ public static class Program
                 "worker" => WorkerVerb.Run(rest),
                 "experiments" => ExperimentsVerb.Run(rest),
                 "report" => ReportVerb.Run(rest),
+                "claims" when rest.Contains("--help") => PrintHelp(ClaimsVerb.Help),
+                "claims" => ClaimsVerb.Run(rest),
                 "merge" => MergeVerb.Run(rest),
                 "notebooks" when rest.Contains("--help") => PrintHelp(NotebooksVerb.Help),
                 "notebooks" => NotebooksVerb.Run(rest),

@@ -1,14 +1,14 @@
 namespace Proxies.Cli;
 
-/// <summary>A one-line progress bar with ETA on a terminal; a line every 10% when output is redirected (logs, CI).</summary>
+/// <summary>A one-line progress bar with ETA on a terminal; a line every 10% when output is redirected (logs, CI). The
+/// fraction is the caller's share of the work done (a sweep's FLOPs), so the time left is the elapsed time scaled by it.</summary>
 public sealed class ProgressBar(string label, int total)
 {
     int lastDecile = -1;
     readonly DateTime start = DateTime.UtcNow;
 
-    public void Update(int done, string detail)
+    public void Update(int done, double fraction, string detail)
     {
-        double fraction = total == 0 ? 1 : Math.Min(1, (double)done / total);
         double elapsed = (DateTime.UtcNow - start).TotalSeconds;
         string eta = fraction > 0 ? $"{elapsed / fraction - elapsed:F0}s left" : "";
         if (Console.IsOutputRedirected)

@@ -77,7 +77,7 @@ public static class SweepVerb
         var progress = new CallbackProgress<SweepProgress>(p =>
         {
             if (p.RunId == "") { Console.WriteLine(p.Message); bar = new ProgressBar("sweep", p.Total); return; }
-            bar?.Update(p.Done, p.Message);
+            bar?.Update(p.Done, p.Fraction, p.Message);
         });
         using var cancel = Interrupts.CancelOnSignal($"interrupted: finished runs are kept. Resume with the same command: {Self.CommandLine(args, "sweep")}");
         var summary = Sweep.Run(experiment, profile, outRoot, executor, shard, workers, progress, cancel.Token);

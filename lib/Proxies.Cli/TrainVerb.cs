@@ -91,7 +91,7 @@ public static class TrainVerb
                           $"{config.Steps} steps, lr {config.Lr:G3}, qk-LN {(m.QkLayerNorm ? "on" : "off")}, z-loss {config.ZLoss:G3}, on {device.type}");
         var bar = new ProgressBar("train", config.Steps);
         var progress = new CallbackProgress<TrainProgress>(p =>
-            bar.Update(p.Step + 1, $"loss {p.Loss:F3} max-logit {p.MaxAttnLogit:G3}"));
+            bar.Update(p.Step + 1, (p.Step + 1.0) / config.Steps, $"loss {p.Loss:F3} max-logit {p.MaxAttnLogit:G3}"));
         var store = new ResultsStore(outDir);
         OutputFolder.EnsureWritable(store.Folder);
         var sweepId = Manifest.NewSweepId();

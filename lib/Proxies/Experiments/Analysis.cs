@@ -2,7 +2,8 @@ using Proxies.Training;
 
 namespace Proxies.Experiments;
 
-/// <summary>LR sensitivity of one (variant, size): the mean over seeds of each seed's LRsens, and its range.</summary>
+/// <summary>LR sensitivity of one (variant, size): the mean over seeds of each seed's LRsens, and its range; the best
+/// loss is the mean of each seed's best (clipped as LRsens clips), the best LR the lowest point of the seed-averaged curve.</summary>
 public sealed record SensitivityRow(string Variant, int Width, int Depth, long Params, int Seeds, double LrSens, double Min, double Max, double BestLoss, double BestLr);
 
 /// <summary>Tables computed from runs (the rows of runs.csv): what the report verb prints and notebooks plot.</summary>
@@ -21,9 +22,12 @@ public static class Analysis
                     return s.First().Config.WdMode == Optimization.WeightDecayMode.Coupled
                         ? LrSensitivity.TwoWindowMinimum(points) : LrSensitivity.Compute(points);
                 }).ToList();
-                var best = g.Where(r => !r.Diverged).OrderBy(r => r.FinalEvalLoss).FirstOrDefault();
+                // Seeds averaged throughout, as the tables and figures average them: the best loss is the mean of each
+                // seed's best, the best LR the lowest point of the seed-averaged curve.
+                var bestPerSeed = g.GroupBy(r => r.Config.Seed).Select(s => s.Min(r => LrSensitivity.Clipped(Point(r)))).Average();
+                var bestLr = g.GroupBy(r => r.Config.Lr).MinBy(l => l.Average(r => LrSensitivity.Clipped(Point(r))))!.Key;
                 return new SensitivityRow(g.Key.Variant, g.Key.Width, g.Key.Depth, g.First().Params, perSeed.Count,
-                    perSeed.Average(), perSeed.Min(), perSeed.Max(), best?.FinalEvalLoss ?? double.NaN, best?.Config.Lr ?? double.NaN);
+                    perSeed.Average(), perSeed.Min(), perSeed.Max(), bestPerSeed, bestLr);
             })
             .OrderBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Params)
             .ToList();

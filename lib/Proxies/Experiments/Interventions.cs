@@ -14,7 +14,7 @@ public static class Interventions
     public static IReadOnlyList<TrainConfig> Warmup(Profile profile)
     {
         double[] fractions = profile == Profile.Paper ? [0.05, 0.1, 0.25] : [0.01, 0.1, 0.3];
-        return Ladder.For(profile).Grid().SelectMany(c => fractions.Select(f =>
+        return Ladder.For(profile).SeededGrid().SelectMany(c => fractions.Select(f =>
             c with { Variant = $"warm-up {f:P0}".Replace(" %", "%"), WarmupSteps = (int)Math.Round(f * c.Steps) })).ToList();
     }
 
@@ -53,7 +53,8 @@ public static class Interventions
     static bool IsScaled(TrainConfig c) => Math.Abs(ScaledLambda(c) / 1e-4 - 1) > 1e-6;
 
     /// <summary>Fig 8, E.4, E.5: the standard parametrisation against μParam simple, intermediate and full, with and
-    /// without qk-layernorm. μParam's base width is the ladder's smallest width.</summary>
+    /// without qk-layernorm. μParam's base width is the ladder's smallest width. The standard arm without qk-layernorm is
+    /// attention-logit-growth's own (same run ids: a sweep copies it).</summary>
     public static IReadOnlyList<TrainConfig> MuParam(Profile profile)
     {
         var ladder = Ladder.For(profile);
@@ -62,7 +63,7 @@ public static class Interventions
             ? [("standard", Model.MuParam.Off, true), ("standard, qk-ln off", Model.MuParam.Off, false), ("μP simple", Model.MuParam.Simple, true),
                ("μP simple, qk-ln off", Model.MuParam.Simple, false), ("μP intermediate", Model.MuParam.Intermediate, true),
                ("μP full", Model.MuParam.Full, true), ("μP full, qk-ln off", Model.MuParam.Full, false)]
-            : [("standard", Model.MuParam.Off, true), ("μP simple", Model.MuParam.Simple, true),
+            : [("standard", Model.MuParam.Off, true), ("standard, qk-ln off", Model.MuParam.Off, false), ("μP simple", Model.MuParam.Simple, true),
                ("μP simple, qk-ln off", Model.MuParam.Simple, false), ("μP full", Model.MuParam.Full, true)];
         return ladder.Grid().SelectMany(c => variants.Select(v => c with
         {
@@ -80,7 +81,8 @@ public static class Interventions
         var ladder = Ladder.For(profile);
         var families = DepthWidthFamilies(profile);
         var sizes = families.SelectMany(f => f.Sizes).Distinct().ToList();
-        return sizes.SelectMany(size => ladder.LearningRates.Select(lr => ladder.Base(size, lr) with { Variant = "default" })).ToList();
+        return sizes.SelectMany(size => ladder.LearningRates.SelectMany(lr => ladder.Seeds.Select(seed =>
+            ladder.Base(size, lr) with { Variant = "default", Seed = seed }))).ToList();
     }
 
     /// <summary>The three scaling families of <see cref="DepthWidth"/>: depth at the ladder's middle width, width at the

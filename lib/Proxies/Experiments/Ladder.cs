@@ -10,6 +10,10 @@ namespace Proxies.Experiments;
 public sealed record Ladder(IReadOnlyList<(int Width, int Depth, int Heads)> Sizes, int SeqLen, int BatchSize, int Steps,
     int WarmupSteps, IReadOnlyList<double> LearningRates, int ProbeEvery)
 {
+    /// <summary>The seeds behind every headline comparison (notebooks 03–07), the same in every arm so that arms are
+    /// compared seed by seed. Two at smoke, enough to exercise the paired noise in CI.</summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [0, 1, 2];
+
     /// <summary>The paper's 7-point LR grid (docs/science/model-and-training.md#lr-sensitivity).</summary>
     public static readonly double[] PaperLrs = { 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1 };
 
@@ -17,7 +21,7 @@ public sealed record Ladder(IReadOnlyList<(int Width, int Depth, int Heads)> Siz
     {
         // Seconds per run on 2 cores: enough to exercise every path and draw every figure.
         Profile.Smoke => new(new[] { (32, 1, 1), (64, 2, 2) }, SeqLen: 32, BatchSize: 8, Steps: 40, WarmupSteps: 4,
-            new[] { 1e-2, 3e-1 }, ProbeEvery: 2),
+            new[] { 1e-2, 3e-1 }, ProbeEvery: 2) { Seeds = [0, 1] },
         // Head dim 32, seq 64, batch 32, 300 steps: attention-logit growth shows in 150–300 steps (docs/science/attention-logit-growth.md).
         Profile.Quick => new(new[] { (32, 1, 1), (64, 2, 2), (128, 4, 4) }, SeqLen: 64, BatchSize: 32, Steps: 300, WarmupSteps: 30,
             PaperLrs, ProbeEvery: 5),
@@ -36,4 +40,7 @@ public sealed record Ladder(IReadOnlyList<(int Width, int Depth, int Heads)> Siz
 
     /// <summary>Every size × LR, default config.</summary>
     public IEnumerable<TrainConfig> Grid() => Sizes.SelectMany(size => LearningRates.Select(lr => Base(size, lr)));
+
+    /// <summary>Every size × LR × <see cref="Seeds"/>, default config.</summary>
+    public IEnumerable<TrainConfig> SeededGrid() => Grid().SelectMany(c => Seeds.Select(seed => c with { Seed = seed }));
 }

@@ -33,7 +33,11 @@ public static class Sweep
         Manifest.RecordSweepStart(store, sweepId, profile.Name(), (shard ?? Shard.All).ToString(), workers, slice);
         var copied = CopyRecordedElsewhere(resultsRoot, store, pending);
         if (copied.Count > 0) Manifest.RecordCopies(store, sweepId, copied.Count);
-        pending = pending.Where(c => !copied.Contains(c.RunId)).ToList();
+        // Longest first: the workers then finish together instead of one training the largest model alone at the end.
+        pending = pending.Where(c => !copied.Contains(c.RunId)).OrderByDescending(c => c.Flops).ToList();
+        var flopsOf = pending.ToDictionary(c => c.RunId, c => c.Flops);
+        double flopsTotal = flopsOf.Values.Sum(), flopsDone = 0;
+        object sync = new();
         int notTrained = skipped + copied.Count;
         progress?.Report(new SweepProgress(0, pending.Count, notTrained, "", $"{skipped} of {slice.Count} runs already done"
             + (copied.Count > 0 ? $", {copied.Count} copied from other experiments under {resultsRoot}" : "")));
@@ -41,8 +45,11 @@ public static class Sweep
         {
             var failures = executor.Execute(pending, resultsRoot, (id, message) =>
             {
-                int n = Interlocked.Increment(ref done);
-                progress?.Report(new SweepProgress(n, pending.Count, notTrained, id, message));
+                lock (sync)
+                {
+                    flopsDone += flopsOf.GetValueOrDefault(id);
+                    progress?.Report(new SweepProgress(++done, pending.Count, notTrained, id, message, flopsDone, flopsTotal));
+                }
             }, cancel);
             Manifest.RecordSweepEnd(store, sweepId, failures.Count == 0 ? "complete" : "failures", done - failures.Count);
             return new SweepSummary(experiment.Name, slice.Count, notTrained, done - failures.Count, failures, store.Folder);

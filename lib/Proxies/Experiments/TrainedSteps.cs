@@ -22,16 +22,22 @@ public static class TrainedSteps
     public static int For(Profile profile, int width) =>
         profile == Profile.Quick ? QuickSteps[width] : Ladder.For(profile).Steps;
 
-    /// <summary>Every size × LR × {qk-layernorm on, off} × two seeds, each size at its <see cref="For"/> steps, probed
-    /// as often per unit of training as the ladder's runs.</summary>
+    /// <summary>Every size × LR × {qk-layernorm on, off} × the ladder's seeds, each size at its <see cref="For"/> steps,
+    /// probed as often per unit of training as the ladder's runs. Warm-up is the ladder's fraction of each size's steps
+    /// (10% at quick: 240 / 60 / 30 steps), not its step count: the paper trains every size for the same steps, so its
+    /// warm-up is one fraction and one token count at once; here the step counts differ and only one can be held, and
+    /// notebook 04 shows the fraction moves the high-LR loss.</summary>
     public static IReadOnlyList<TrainConfig> Runs(Profile profile)
     {
         var ladder = Ladder.For(profile);
         return ladder.Grid().SelectMany(c =>
         {
             int steps = For(profile, c.Model.Width);
-            var trained = c with { Steps = steps, ProbeEvery = ladder.ProbeEvery * steps / ladder.Steps };
-            return new[] { 0, 1 }.SelectMany(seed => new[]
+            var trained = c with
+            {
+                Steps = steps, WarmupSteps = ladder.WarmupSteps * steps / ladder.Steps, ProbeEvery = ladder.ProbeEvery * steps / ladder.Steps,
+            };
+            return ladder.Seeds.SelectMany(seed => new[]
             {
                 trained with { Variant = "qk-ln on", Seed = seed },
                 trained with { Variant = "qk-ln off", Seed = seed, Model = c.Model with { QkLayerNorm = false } },

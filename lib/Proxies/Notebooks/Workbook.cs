@@ -95,7 +95,7 @@ public static class Workbook
         {
             if (p.RunId == "") { if (p.Total > 0) Console.WriteLine($"{p.Message}; training {p.Total}"); return; }
             double elapsed = (DateTime.UtcNow - started).TotalSeconds;
-            Console.WriteLine($"  run {p.Done}/{p.Total} ({elapsed:F0} s, ~{elapsed / p.Done * (p.Total - p.Done):F0} s left): {p.Message}");
+            Console.WriteLine($"  run {p.Done}/{p.Total} ({elapsed:F0} s, ~{elapsed / p.Fraction - elapsed:F0} s left): {p.Message}");
         }
     }
 

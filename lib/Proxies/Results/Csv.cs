@@ -53,4 +53,13 @@ public static class Csv
         if (any || field.Length > 0) { row.Add(field.ToString()); rows.Add(row); }
         return rows;
     }
+
+    /// <summary>The rows of a CSV file with a header line, each as column → field.</summary>
+    public static List<Dictionary<string, string>> ReadRecords(string path)
+    {
+        var rows = Parse(File.ReadAllText(path));
+        if (rows.Count == 0) return [];
+        var header = rows[0];
+        return rows.Skip(1).Select(r => header.Select((h, i) => (h, v: i < r.Count ? r[i] : "")).ToDictionary(x => x.h, x => x.v)).ToList();
+    }
 }

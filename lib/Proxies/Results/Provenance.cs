@@ -35,8 +35,23 @@ public static class Provenance
     {
         ["name"] = Environment.MachineName,
         ["os"] = RuntimeInformation.OSDescription,
+        ["cpu"] = Cpu(),
         ["cpu_cores"] = Environment.ProcessorCount,
         ["dotnet"] = RuntimeInformation.FrameworkDescription,
         ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
     };
+
+    /// <summary>The CPU's model name and family from /proc/cpuinfo (Linux), else the architecture: results from another
+    /// CPU differ in the last bits (float32 reductions follow the vector width).</summary>
+    public static string Cpu()
+    {
+        try
+        {
+            var lines = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").Take(40).ToList() : [];
+            string Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name))?.Split(':', 2)[1].Trim() ?? "";
+            if (Field("model name") is { Length: > 0 } model) return $"{model} (family {Field("cpu family")})";
+        }
+        catch (IOException) { }
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
 }

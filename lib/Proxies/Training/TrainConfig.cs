@@ -91,4 +91,9 @@ public sealed record TrainConfig
 
     [JsonIgnore]
     public Schedule Schedule => new(Lr, WarmupSteps, Steps, MinLr);
+
+    /// <summary>The run's training FLOPs (<see cref="Model.Flops.PerStep"/> × steps): what a sweep orders its runs by and
+    /// estimates the time left from.</summary>
+    [JsonIgnore]
+    public double Flops => Proxies.Model.Flops.PerStep(Model, BatchSize) * Steps;
 }

@@ -151,15 +151,39 @@ public class SweepTests : TorchTest
         Assert.Equal(shared.Count, (int)sweep["runs_copied"]!);
     }
 
-    /// <summary>Records what it was asked to train, and trains nothing.</summary>
-    sealed class SpyExecutor : IRunExecutor
+    [Fact]
+    public void RunsAreHandedOutLongestFirstAndProgressCountsTheirFlops()
+    {
+        var spy = new SpyExecutor(reportEach: true);
+        var reports = new List<SweepProgress>();
+        Sweep.Run(Catalog.Find("depth-width"), Profile.Smoke, Directory.CreateTempSubdirectory().FullName, spy,
+            progress: new Collect(reports));
+        var flops = spy.Runs.Select(c => c.Flops).ToList();
+        Assert.True(flops.Distinct().Count() > 1, "the smoke grid has sizes of different cost");
+        Assert.Equal(flops.OrderByDescending(f => f), flops);
+        var done = reports.Where(r => r.RunId != "").ToList();
+        Assert.Equal(spy.Runs.Count, done.Count);
+        // After the first (largest) run the FLOP share is that run's, well above its share of the count.
+        Assert.Equal(flops[0] / flops.Sum(), done[0].Fraction, 12);
+        Assert.True(done[0].Fraction > 1.0 / spy.Runs.Count);
+        Assert.Equal(1.0, done[^1].Fraction, 12);
+    }
+
+    /// <summary>Records what it was asked to train, and trains nothing (optionally reporting each as finished).</summary>
+    sealed class SpyExecutor(bool reportEach = false) : IRunExecutor
     {
         public List<TrainConfig> Runs { get; } = new();
         public IReadOnlyList<string> Execute(IReadOnlyList<TrainConfig> runs, string resultsRoot, Action<string, string> finished, CancellationToken cancel)
         {
             Runs.AddRange(runs);
+            if (reportEach) foreach (var c in runs) finished(c.RunId, "spied");
             return Array.Empty<string>();
         }
+    }
+
+    sealed class Collect(List<SweepProgress> into) : IProgress<SweepProgress>
+    {
+        public void Report(SweepProgress value) => into.Add(value);
     }
 
     /// <summary>Calls back once three runs have finished.</summary>

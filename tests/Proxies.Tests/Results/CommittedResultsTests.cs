@@ -11,6 +11,9 @@ public class CommittedResultsTests : TorchTest
     static IEnumerable<string> RunsFiles() =>
         Directory.GetFiles(Path.Combine(Repository.Root(), "results", "quick"), "runs.csv", SearchOption.AllDirectories);
 
+    /// <summary>A committed run the plan no longer names would sit in the analysis beside the runs that replaced it. A
+    /// planned run not yet committed is allowed: a sweep grown by seeds lands across sessions (the claims table counts
+    /// the seeds it had), and a notebook run at quick trains what is missing.</summary>
     [Fact]
     public void TheQuickSweepsRecogniseEveryCommittedRun()
     {
@@ -19,8 +22,9 @@ public class CommittedResultsTests : TorchTest
         foreach (var file in files)
         {
             var experiment = Catalog.Find(Path.GetFileName(Path.GetDirectoryName(file))!);
-            var planned = Sweep.Plan(experiment, Profile.Quick, Shard.All).Select(c => c.RunId).Order();
-            Assert.Equal(planned, RunsTable.Read(file).Select(r => r.RunId).Order());
+            var planned = Sweep.Plan(experiment, Profile.Quick, Shard.All).Select(c => c.RunId).ToHashSet();
+            var orphans = RunsTable.Read(file).Where(r => !planned.Contains(r.RunId)).Select(r => $"{r.RunId} ({r.Config.Variant}, seed {r.Config.Seed})").ToList();
+            Assert.True(orphans.Count == 0, $"{experiment.Name}: committed runs the quick plan does not name: {string.Join(", ", orphans)}");
         }
     }
 

@@ -1,0 +1,45 @@
+using Proxies.Experiments;
+
+namespace Proxies.Claims;
+
+/// <summary>Notebook 07 (Fig 7, E.2): scaling depth against scaling width, as slopes per decade of non-embedding
+/// parameters over each family of <see cref="Interventions.DepthWidthFamilies"/>.</summary>
+public static class DepthWidthClaims
+{
+    const string Experiment = "depth-width", Variant = "default";
+
+    /// <summary>Least-squares slope of <paramref name="f"/> against log₁₀ parameters over one family's sizes.</summary>
+    static double? Slope(SeedRuns s, string family, Func<int, int, double?> f)
+    {
+        var sizes = Interventions.DepthWidthFamilies(s.Profile).Single(x => x.Family == family).Sizes;
+        var points = sizes.Select(z => (X: s.Params(Variant, z.Width, z.Depth) is { } p ? Math.Log10(p) : (double?)null, Y: f(z.Width, z.Depth))).ToList();
+        if (points.Any(p => p.X is null || p.Y is null)) return null;
+        double mx = points.Average(p => p.X!.Value), my = points.Average(p => p.Y!.Value);
+        return points.Sum(p => (p.X!.Value - mx) * (p.Y!.Value - my)) / points.Sum(p => (p.X!.Value - mx) * (p.X!.Value - mx));
+    }
+
+    static double? DepthMinusWidth(SeedRuns s, Func<int, int, double?> f) => Slope(s, "depth", f) - Slope(s, "width", f);
+
+    public static IReadOnlyList<Claim> All { get; } =
+    [
+        new("07.depth-raises-sensitivity-faster", Experiment,
+            "Scaling depth raises LR sensitivity faster than scaling width (Fig 7).",
+            "slope of LR sensitivity per decade of parameters, depth family − width family, nats", Direction.Positive, Unit.Nats,
+            s => DepthMinusWidth(s, (w, d) => s.Sensitivity(Variant, w, d))),
+        new("07.depth-raises-high-lr-share-faster", Experiment,
+            "…on the high-LR side, where under-training does not enter (Fig 7).",
+            "slope of the LR ≥ 0.1 share per decade of parameters, depth family − width family, nats", Direction.Positive, Unit.Nats,
+            s => DepthMinusWidth(s, (w, d) => s.HighLrShare(Variant, w, d))),
+        new("07.depth-lowers-loss-faster", Experiment,
+            "Depth buys more loss per parameter than width (Fig 7: the deeper models reach lower loss).",
+            "slope of the best loss per decade of parameters, width family − depth family, nats", Direction.Positive, Unit.Nats,
+            s => -DepthMinusWidth(s, (w, d) => s.BestLoss(Variant, w, d))),
+        new("07.depth-raises-sensitivity-without-qkln", Experiment,
+            "Without qk-layernorm depth raises LR sensitivity faster still (E.2).",
+            "as 07.depth-raises-sensitivity-faster, on runs without qk-LN", Direction.Positive, Unit.Nats,
+            _ => null)
+        {
+            NotTestable = "no run of this sweep has qk-layernorm off: an arm without it on the depth and width families would test it",
+        },
+    ];
+}

@@ -1,0 +1,12 @@
+namespace Proxies.Claims;
+
+/// <summary>The unit of a claim's statistic, which names the rerun noise it is judged against when only one seed exists.</summary>
+public enum Unit
+{
+    /// <summary>A difference of held-out losses (or of LR sensitivities, which are means of them).</summary>
+    Nats,
+    /// <summary>A difference of log₁₀ magnitudes (a max attention logit, a norm).</summary>
+    Decades,
+    /// <summary>A difference of log₁₀ optimal learning rates (<see cref="SeedRuns.OptimalLogLr"/>).</summary>
+    LrDecades,
+}
