@@ -27,6 +27,7 @@ public static class ClaimsVerb
         if (!Directory.Exists(root)) throw new UsageException($"claims --results {root}: no such folder");
         if (rerun is not null)
         {
+            try { Catalog.Find(rerun); } catch (ArgumentException e) { throw new UsageException($"--measure-rerun: {e.Message}"); }
             var scratch = Directory.CreateTempSubdirectory("proxies-rerun-").FullName;
             try { RerunMeasurement.Measure(root, rerun, r => r.Config.Model.Width <= 64, threads, scratch, Console.WriteLine); }
             catch (ArgumentException e) { throw new UsageException(e.Message); }

@@ -15,10 +15,10 @@ public static class RerunMeasurement
     public static void Measure(string resultsRoot, string experiment, Func<RunResult, bool> select, int threads, string scratch,
         Action<string>? progress = null)
     {
-        TorchRuntime.Start(threads);
-        var device = TorchRuntime.ResolveDevice("cpu");
         var committed = new ResultsStore(resultsRoot, experiment).Runs().Where(select).ToList();
         if (committed.Count == 0) throw new ArgumentException($"no committed run of {experiment} under {resultsRoot} matches the selection");
+        TorchRuntime.Start(threads);
+        var device = TorchRuntime.ResolveDevice("cpu");
         var pairs = committed.Select((c, i) =>
         {
             var rerun = RecordedRun.Train(c.Config, scratch, device, checkpointEvery: 0);

@@ -38,4 +38,19 @@ public sealed record RerunNoise(double Nats, double Decades, double LrDecades, i
         return new RerunNoise(Largest(Quantity.Loss), Largest(Quantity.Decades), Largest(Quantity.LrDecades),
             rows.Count(r => r["quantity"] == Quantity.Loss), path);
     }
+
+    /// <summary>rerun-noise.csv as a table: per quantity and LR, how many runs were retrained and the largest and median
+    /// difference from the committed run.</summary>
+    public static Notebooks.Table Table(string resultsRoot)
+    {
+        var path = Path.Combine(resultsRoot, FileName);
+        var rows = File.Exists(path) ? Csv.ReadRecords(path) : [];
+        return new Notebooks.Table($"Rerun noise: the same config and seed trained again ({(rows.Count > 0 ? rows[0]["rerun_on"] : "not measured")})",
+            ["quantity", "LR", "runs", "largest |difference|", "median |difference|"],
+            rows.GroupBy(r => (r["quantity"], r["lr"])).Select(g =>
+            {
+                var d = g.Select(r => Math.Abs(Csv.ParseDouble(r["difference"]))).Order().ToList();
+                return (IReadOnlyList<object>)[g.Key.Item1, g.Key.Item2 == "NaN" ? "whole arm" : g.Key.Item2, d.Count, d[^1], d[d.Count / 2]];
+            }).ToList());
+    }
 }

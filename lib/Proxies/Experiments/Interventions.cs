@@ -49,6 +49,11 @@ public static class Interventions
         return independent.Concat(coupled).Concat(e10).ToList();
     }
 
+    /// <summary>The total decay λ·Σₜ sₜ (coupled: η·λ·Σₜ sₜ) of the paper's 10⁵-step schedule at peak LR <paramref name="lr"/>:
+    /// what this CPU's runs are measured against (notebook 05).</summary>
+    public static double PaperTotalDecay(double lr, double lambda, WeightDecayMode mode) =>
+        (PaperSchedule with { PeakLr = lr }).TotalDecay(lambda, mode, PaperSchedule.TotalSteps);
+
     /// <summary>At the paper profile the scaled λ is the paper's own, so there is no separate scaled variant.</summary>
     static bool IsScaled(TrainConfig c) => Math.Abs(ScaledLambda(c) / 1e-4 - 1) > 1e-6;
 

@@ -28,7 +28,7 @@ public static class OutputLogitLadder
         var (sizes, vocab, seq, batch, steps, lrs, seeds, gain, probe) = profile switch
         {
             Profile.Smoke => (new[] { (32, 1, 1) }, "words:1024", 32, 8, 30, new[] { 1e-2, 1.0 }, new[] { 0 }, FinalLnGain.Fixed, 2),
-            Profile.Quick => (new[] { (64, 2, 2) }, "words:8192", 64, 8, 1000, new[] { 1e-2, 1e-1, 1.0 }, new[] { 0, 1 }, FinalLnGain.Fixed, 10),
+            Profile.Quick => (new[] { (64, 2, 2) }, "words:8192", 64, 8, 1000, new[] { 1e-2, 1e-1, 1.0 }, new[] { 0, 1, 2 }, FinalLnGain.Fixed, 10),
             // The paper's recipe at the sizes the paper (2.4M: width 256, 3 layers) and the study (16M: width 224,
             // 6 layers, 4 heads) used, with the paper's learned final gain, for a GPU.
             _ => (new[] { (256, 3, 4), (224, 6, 4) }, "words:32768", 512, 256, 100_000, Ladder.PaperLrs, new[] { 0 }, FinalLnGain.Learned, 100),

@@ -34,9 +34,9 @@ public static class Sweep
         var copied = CopyRecordedElsewhere(resultsRoot, store, pending);
         if (copied.Count > 0) Manifest.RecordCopies(store, sweepId, copied.Count);
         // Longest first: the workers then finish together instead of one training the largest model alone at the end.
-        pending = pending.Where(c => !copied.Contains(c.RunId)).OrderByDescending(c => c.Flops).ToList();
-        var flopsOf = pending.ToDictionary(c => c.RunId, c => c.Flops);
-        double flopsTotal = flopsOf.Values.Sum(), flopsDone = 0;
+        pending = pending.Where(c => !copied.Contains(c.RunId)).OrderByDescending(c => c.Cost).ToList();
+        var costOf = pending.ToDictionary(c => c.RunId, c => c.Cost);
+        double costTotal = costOf.Values.Sum(), costDone = 0;
         object sync = new();
         int notTrained = skipped + copied.Count;
         progress?.Report(new SweepProgress(0, pending.Count, notTrained, "", $"{skipped} of {slice.Count} runs already done"
@@ -47,8 +47,8 @@ public static class Sweep
             {
                 lock (sync)
                 {
-                    flopsDone += flopsOf.GetValueOrDefault(id);
-                    progress?.Report(new SweepProgress(++done, pending.Count, notTrained, id, message, flopsDone, flopsTotal));
+                    costDone += costOf.GetValueOrDefault(id);
+                    progress?.Report(new SweepProgress(++done, pending.Count, notTrained, id, message, costDone, costTotal));
                 }
             }, cancel);
             Manifest.RecordSweepEnd(store, sweepId, failures.Count == 0 ? "complete" : "failures", done - failures.Count);

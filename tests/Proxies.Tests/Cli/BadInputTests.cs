@@ -124,6 +124,19 @@ public class BadInputTests
         Assert.False(Directory.Exists(outDir));
     }
 
+    [Theory]
+    [InlineData("--results /no/such/folder", "--results")]
+    [InlineData("--notebook 42", "--notebook")]
+    [InlineData("--notebook 03 --write", "--write")]
+    [InlineData("--measure-rerun no-such-experiment", "unknown experiment")]
+    public void ClaimsRefusedWithExitCode2NamingWhatIsWrong(string arguments, string what)
+    {
+        string[] results = arguments.Contains("--results") ? [] : ["--results", Path.Combine(Repository.Root(), "results", "quick")];
+        var (code, stderr) = CliRunner.Run(["claims", .. arguments.Split(' '), .. results]);
+        Assert.Equal(2, code);
+        Assert.Contains(what, stderr);
+    }
+
     [Fact]
     public void UnknownVerbIsRefused()
     {

@@ -152,19 +152,19 @@ public class SweepTests : TorchTest
     }
 
     [Fact]
-    public void RunsAreHandedOutLongestFirstAndProgressCountsTheirFlops()
+    public void RunsAreHandedOutLongestFirstAndProgressCountsTheirCost()
     {
         var spy = new SpyExecutor(reportEach: true);
         var reports = new List<SweepProgress>();
         Sweep.Run(Catalog.Find("depth-width"), Profile.Smoke, Directory.CreateTempSubdirectory().FullName, spy,
             progress: new Collect(reports));
-        var flops = spy.Runs.Select(c => c.Flops).ToList();
-        Assert.True(flops.Distinct().Count() > 1, "the smoke grid has sizes of different cost");
-        Assert.Equal(flops.OrderByDescending(f => f), flops);
+        var costs = spy.Runs.Select(c => c.Cost).ToList();
+        Assert.True(costs.Distinct().Count() > 1, "the smoke grid has sizes of different cost");
+        Assert.Equal(costs.OrderByDescending(f => f), costs);
         var done = reports.Where(r => r.RunId != "").ToList();
         Assert.Equal(spy.Runs.Count, done.Count);
-        // After the first (largest) run the FLOP share is that run's, well above its share of the count.
-        Assert.Equal(flops[0] / flops.Sum(), done[0].Fraction, 12);
+        // After the first (largest) run the share done is that run's cost, well above its share of the count.
+        Assert.Equal(costs[0] / costs.Sum(), done[0].Fraction, 12);
         Assert.True(done[0].Fraction > 1.0 / spy.Runs.Count);
         Assert.Equal(1.0, done[^1].Fraction, 12);
     }
