@@ -48,7 +48,8 @@ public static class Sweep
                 lock (sync)
                 {
                     costDone += costOf.GetValueOrDefault(id);
-                    progress?.Report(new SweepProgress(++done, pending.Count, notTrained, id, message, costDone, costTotal));
+                    done++;
+                    progress?.Report(new SweepProgress(done, pending.Count, notTrained, id, message, costDone, costTotal));
                 }
             }, cancel);
             Manifest.RecordSweepEnd(store, sweepId, failures.Count == 0 ? "complete" : "failures", done - failures.Count);

@@ -11,8 +11,11 @@ public class InterventionsTests
     public void WarmupVariesOnlyTheWarmupAtFixedTotalSteps()
     {
         var runs = Interventions.Warmup(Profile.Quick);
-        Assert.Equal(3 * 3 * 7, runs.Count);
+        Assert.Equal(3 * 3 * 7 * 3, runs.Count);                 // sizes × lengths × LRs × seeds
         Assert.Equal(new[] { 3, 30, 90 }, runs.Select(r => r.WarmupSteps).Distinct().Order());
+        Assert.Equal([0, 1, 2], runs.Select(r => r.Seed).Distinct().Order());
+        // Paired: every arm has the same seeds.
+        Assert.All(runs.GroupBy(r => (r.Variant, r.Model.Width, r.Lr)), g => Assert.Equal([0, 1, 2], g.Select(r => r.Seed).Order()));
         Assert.All(runs, r => Assert.Equal(300, r.Steps));
         Assert.Equal(new[] { 5_000, 10_000, 25_000 }, Interventions.Warmup(Profile.Paper).Select(r => r.WarmupSteps).Distinct().Order());
     }
@@ -45,7 +48,10 @@ public class InterventionsTests
         Assert.All(Interventions.MuParam(Profile.Paper).Where(r => r.Model.MuParam != MuParam.Off), r => Assert.Equal(256, r.Model.MuParamBaseWidth));
         // The standard-parametrisation runs keep the default (unused) base width, so they are the same runs as elsewhere.
         Assert.All(runs.Where(r => r.Model.MuParam == MuParam.Off), r => Assert.Equal(new ModelConfig().MuParamBaseWidth, r.Model.MuParamBaseWidth));
-        Assert.Equal(4, runs.Select(r => r.Variant).Distinct().Count());
+        Assert.Equal(5, runs.Select(r => r.Variant).Distinct().Count());
+        // The standard arm without qk-layernorm is attention-logit-growth's own runs (same ids: a sweep copies them).
+        var growth = Catalog.Find("attention-logit-growth").Runs(Profile.Quick).Where(r => !r.Model.QkLayerNorm).Select(r => r.RunId).Order();
+        Assert.Equal(growth, runs.Where(r => r.Variant == "standard, qk-ln off").Select(r => r.RunId).Order());
     }
 
     [Fact]
@@ -56,7 +62,7 @@ public class InterventionsTests
         Assert.Equal(new[] { (32, 2, 1), (64, 2, 2), (128, 2, 4) }, families["width"]);
         Assert.Equal(new[] { (32, 1, 1), (64, 2, 2), (128, 4, 4) }, families["joint"]);
         var runs = Interventions.DepthWidth(Profile.Quick);
-        Assert.Equal(7 * 7, runs.Count);                         // 7 distinct sizes × 7 LRs: shared sizes are one run
+        Assert.Equal(7 * 7 * 3, runs.Count);                     // 7 distinct sizes × 7 LRs × 3 seeds: shared sizes are one run
         Assert.Equal(runs.Count, runs.Select(r => r.RunId).Distinct().Count());
     }
 }
