@@ -4,7 +4,7 @@ namespace Proxies.Claims;
 /// without qk-layernorm, on the ladder's seeds.</summary>
 public static class LrSensitivityClaims
 {
-    const string Experiment = "lr-sensitivity-trained", On = "qk-ln on", Off = "qk-ln off";
+    const string Experiment = "lr-sensitivity-trained", On = QkLayerNormClaims.On, Off = QkLayerNormClaims.Off;
 
     static double? Growth(SeedRuns s, string variant, Func<SeedRuns, string, int, double?> f) =>
         s.Widths(variant) is { Count: > 1 } w ? f(s, variant, w[^1]) - f(s, variant, w[0]) : null;
@@ -15,10 +15,7 @@ public static class LrSensitivityClaims
 
     public static IReadOnlyList<Claim> All { get; } =
     [
-        new("03.sensitivity-grows-without-qkln", Experiment,
-            "Without qk-layernorm LR sensitivity grows with model size (Fig 1).",
-            "LR sensitivity without qk-LN, largest width − smallest, nats", Direction.Positive, Unit.Nats,
-            s => Growth(s, Off, Sens)),
+        QkLayerNormClaims.SensitivityGrowsWithoutQkLn("03", Experiment),
         new("03.sensitivity-grows-64-to-128", Experiment,
             "The growth continues at each step of the ladder (Fig 1).",
             "LR sensitivity without qk-LN, largest width − the one below it, nats", Direction.Positive, Unit.Nats,
@@ -27,14 +24,8 @@ public static class LrSensitivityClaims
             "The growth comes from the high-LR end, where training breaks (Fig 1).",
             "LR ≥ 0.1 share of LR sensitivity without qk-LN, largest width − smallest, nats", Direction.Positive, Unit.Nats,
             s => Growth(s, Off, High)),
-        new("03.penalty-grows-without-qkln", Experiment,
-            "Without qk-layernorm the LR at which training breaks falls as the model grows (Fig 1).",
-            "loss at LR 0.1 above the size's best, largest width − smallest, without qk-LN, nats", Direction.Positive, Unit.Nats,
-            s => s.Widths(Off) is { Count: > 1 } w ? s.Penalty(Off, w[^1], 0.1) - s.Penalty(Off, w[0], 0.1) : null),
-        new("03.qkln-lowers-sensitivity", Experiment,
-            "qk-layernorm lowers LR sensitivity at every size (Fig 1).",
-            "min over widths of (LR sensitivity without qk-LN − with), nats", Direction.Positive, Unit.Nats,
-            s => SeedRuns.AtEvery(s.Widths(On), w => Gain(s, w))),
+        QkLayerNormClaims.PenaltyGrowsWithoutQkLn("03", Experiment),
+        QkLayerNormClaims.QkLnLowersSensitivity("03", Experiment),
         new("03.qkln-gain-grows", Experiment,
             "qk-layernorm's benefit grows with size (Fig 1: the curves part as models grow).",
             "(LR sensitivity without − with qk-LN), largest width − smallest, nats", Direction.Positive, Unit.Nats,
