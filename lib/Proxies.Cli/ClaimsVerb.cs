@@ -25,6 +25,7 @@ public static class ClaimsVerb
         bool write = cl.Has("--write");
         cl.RejectUnknown("claims");
         if (!Directory.Exists(root)) throw new UsageException($"claims --results {root}: no such folder");
+        if (write && notebook is not null) throw new UsageException("--write records every claim: leave --notebook out");
         if (rerun is not null)
         {
             try { Catalog.Find(rerun); } catch (ArgumentException e) { throw new UsageException($"--measure-rerun: {e.Message}"); }
@@ -41,7 +42,6 @@ public static class ClaimsVerb
         foreach (var g in results.GroupBy(r => r.Verdict)) Console.WriteLine($"{g.Key.Text()}: {g.Count()}");
         if (write)
         {
-            if (notebook is not null) throw new UsageException("--write records every claim: leave --notebook out");
             ClaimBook.Write(Path.Combine(root, ClaimBook.FileName), results);
             Console.WriteLine($"wrote {Path.Combine(root, ClaimBook.FileName)}");
         }

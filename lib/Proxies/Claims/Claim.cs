@@ -20,20 +20,28 @@ public sealed record Claim(string Id, string Experiment, string Says, string Sta
     /// computed and shown.</summary>
     public string? NotTestable { get; init; }
 
+    /// <summary>How many measured quantities (final losses, LR sensitivities, optima, logits) the statistic adds or
+    /// subtracts: with one seed the interval is the value ± this many times the rerun noise, each quantity as far off as a
+    /// retrained run can land (2 for a difference of two, 4 for a difference of differences).</summary>
+    public int RerunTerms { get; init; } = 2;
+
     /// <summary>The notebook that shows the claim: the number before the first dot of <see cref="Id"/>.</summary>
     public string Notebook => Id[..Id.IndexOf('.')];
 
     /// <summary>Judges the claim on <paramref name="runs"/> (one experiment's). With two or more seeds that have every arm,
     /// the interval is the 95% t interval of the mean of the per-seed values (the seeds' spread is the noise); with one,
-    /// the value ± twice the rerun noise of its unit (a difference of two quantities, each as far off as a retrained
-    /// run can land); with none, not testable here.</summary>
+    /// the value ± <see cref="RerunTerms"/> times the rerun noise of its unit; with none, not testable here. A seed whose
+    /// value is not finite (a NaN probe) is left out, and the noise column says so.</summary>
     public ClaimResult Judge(IReadOnlyList<RunResult> runs, RerunNoise? rerun, Profile profile)
     {
-        var perSeed = runs.Select(r => r.Config.Seed).Distinct().Order()
-            .Select(seed => (Seed: seed, Value: PerSeed(new SeedRuns(seed, runs, profile))))
-            .Where(x => x.Value is { } v && double.IsFinite(v)).Select(x => (x.Seed, Value: x.Value!.Value)).ToList();
+        var computed = runs.Select(r => r.Config.Seed).Distinct().Order()
+            .Select(seed => (Seed: seed, Value: PerSeed(new SeedRuns(seed, runs, profile)))).Where(x => x.Value is not null).ToList();
+        var perSeed = computed.Where(x => double.IsFinite(x.Value!.Value)).Select(x => (x.Seed, Value: x.Value!.Value)).ToList();
+        var notFinite = computed.Where(x => !double.IsFinite(x.Value!.Value)).Select(x => x.Seed).ToList();
+        string dropped = notFinite.Count == 0 ? "" : $"; seed(s) {string.Join(", ", notFinite)} left out: not finite";
         if (perSeed.Count == 0)
-            return new ClaimResult(this, perSeed, double.NaN, double.NaN, double.NaN, "no seed has every arm", Verdict.NotTestableHere);
+            return new ClaimResult(this, perSeed, double.NaN, double.NaN, double.NaN,
+                (computed.Count == 0 ? "no seed has every arm" : "no seed gave a finite value") + dropped, Verdict.NotTestableHere);
         double value, low, high;
         string noise;
         if (perSeed.Count >= 2)
@@ -45,12 +53,12 @@ public sealed record Claim(string Id, string Experiment, string Says, string Sta
         {
             double rho = rerun?.Of(Unit) ?? double.NaN;
             value = perSeed[0].Value;
-            (low, high) = (value - 2 * rho, value + 2 * rho);
-            noise = double.IsNaN(rho) ? "one seed, no rerun noise measured" : $"one seed; ± 2 × rerun noise {rho:G2}";
+            (low, high) = (value - RerunTerms * rho, value + RerunTerms * rho);
+            noise = double.IsNaN(rho) ? "one seed, no rerun noise measured" : $"one seed; ± {RerunTerms} × rerun noise {rho:G2}";
         }
         var verdict = NotTestable is not null || double.IsNaN(low) ? Verdict.NotTestableHere
             : Direction == Direction.Positive ? (low > 0 ? Verdict.Reproduces : high < 0 ? Verdict.Opposite : Verdict.InsideTheNoise)
             : (high < 0 ? Verdict.Reproduces : low > 0 ? Verdict.Opposite : Verdict.InsideTheNoise);
-        return new ClaimResult(this, perSeed, value, low, high, NotTestable ?? noise, verdict);
+        return new ClaimResult(this, perSeed, value, low, high, (NotTestable ?? noise) + dropped, verdict);
     }
 }

@@ -30,17 +30,19 @@ public static class RerunMeasurement
         var rows = new List<string> { Csv.Line(["run_id", "variant", "width", "depth", "lr", "quantity", "committed", "rerun", "difference", "rerun_on"]) };
         void Add(RunResult r, double lr, string quantity, double a, double b) => rows.Add(Csv.Line(
             [r.RunId, r.Config.Variant, $"{r.Config.Model.Width}", $"{r.Config.Model.Depth}", Csv.Format(lr), quantity, Csv.Format(a), Csv.Format(b), Csv.Format(b - a), here]));
+        // Losses as the claims read them: clipped at ℓ0, a diverged run counted as ℓ0 (LrSensitivity.Clipped).
+        static double Clipped(RunResult r) => LrSensitivity.Clipped(new LrPoint(r.Config.Lr, r.FinalEvalLoss, r.InitialLoss, r.Diverged));
         foreach (var (c, r) in pairs)
         {
-            Add(c, c.Config.Lr, RerunNoise.Quantity.Loss, c.FinalEvalLoss, r.FinalEvalLoss);
+            Add(c, c.Config.Lr, RerunNoise.Quantity.Loss, Clipped(c), Clipped(r));
             Add(c, c.Config.Lr, RerunNoise.Quantity.Decades, Math.Log10(c.MaxAttnLogit), Math.Log10(r.MaxAttnLogit));
         }
-        var gridSize = committed.Select(r => r.Config.Lr).Distinct().Count();
-        foreach (var arm in pairs.GroupBy(p => (p.Committed.Config.Variant, p.Committed.Config.Model.Width, p.Committed.Config.Model.Depth))
-                     .Where(g => g.Count() == gridSize && gridSize >= 3))
+        var gridSize = committed.GroupBy(r => r.Config.Variant).ToDictionary(g => g.Key, g => g.Select(r => r.Config.Lr).Distinct().Count());
+        foreach (var arm in pairs.GroupBy(p => (p.Committed.Config.Variant, p.Committed.Config.Model.Width, p.Committed.Config.Model.Depth, p.Committed.Config.Seed))
+                     .Where(g => g.Count() == gridSize[g.Key.Variant] && g.Count() >= 3))
         {
             double Optimum(Func<(RunResult Committed, RunResult Rerun), RunResult> pick) =>
-                OptimalLr.Log10(arm.Select(p => (pick(p).Config.Lr, pick(p).FinalEvalLoss)).ToList());
+                OptimalLr.Log10(arm.Select(p => (pick(p).Config.Lr, Clipped(pick(p)))).ToList());
             Add(arm.First().Committed, double.NaN, RerunNoise.Quantity.LrDecades, Optimum(p => p.Committed), Optimum(p => p.Rerun));
         }
         AtomicFile.WriteAllText(Path.Combine(resultsRoot, RerunNoise.FileName), string.Join("\n", rows) + "\n");

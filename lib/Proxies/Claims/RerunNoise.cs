@@ -5,8 +5,9 @@ namespace Proxies.Claims;
 /// <summary>
 /// How far the same run, same config and seed, lands from itself when trained again on another machine, build or
 /// thread count: the noise a one-seed claim must beat. Float32 reductions change order with the thread split and
-/// the CPU's vector width, and a high-LR run amplifies that. Measured by <see cref="RerunMeasurement"/> and kept in
-/// rerun-noise.csv beside the results: the largest difference over the retrained sample, per unit.
+/// the CPU's vector width, and a high-LR run amplifies that. Measured by <see cref="RerunMeasurement"/> on one
+/// experiment's runs and kept in rerun-noise.csv beside the results (one file per results folder, applied to every
+/// one-seed claim there): the largest difference over the retrained sample, per unit.
 /// </summary>
 public sealed record RerunNoise(double Nats, double Decades, double LrDecades, int Runs, string Source)
 {
@@ -33,8 +34,9 @@ public sealed record RerunNoise(double Nats, double Decades, double LrDecades, i
         var path = Path.Combine(resultsRoot, FileName);
         if (!File.Exists(path)) return null;
         var rows = Csv.ReadRecords(path);
-        double Largest(string quantity) =>
-            rows.Where(r => r["quantity"] == quantity).Select(r => Math.Abs(Csv.ParseDouble(r["difference"]))).DefaultIfEmpty(double.NaN).Max();
+        // A difference that is not a number (one side NaN) is a rerun that landed anywhere: unbounded noise, not none.
+        double Largest(string quantity) => rows.Where(r => r["quantity"] == quantity).Select(r => Math.Abs(Csv.ParseDouble(r["difference"])))
+            .Select(d => double.IsNaN(d) ? double.PositiveInfinity : d).DefaultIfEmpty(double.NaN).Max();
         return new RerunNoise(Largest(Quantity.Loss), Largest(Quantity.Decades), Largest(Quantity.LrDecades),
             rows.Count(r => r["quantity"] == Quantity.Loss), path);
     }

@@ -10,19 +10,23 @@ namespace Proxies.Claims;
 /// </summary>
 public sealed class SeedRuns
 {
-    readonly IReadOnlyList<RunResult> runs;
+    readonly IReadOnlyList<RunResult> runs, all;
     readonly IReadOnlyDictionary<string, int> gridSize;
 
     public int Seed { get; }
     /// <summary>This seed's runs.</summary>
     public IReadOnlyList<RunResult> Runs => runs;
+
+    /// <summary>The variants run on any seed. A claim that takes the list of arms from the data takes it from every
+    /// seed, so that a seed missing an arm gives null instead of a comparison of other arms.</summary>
+    public IReadOnlyList<RunResult> AllSeeds => all;
     /// <summary>The profile the runs were trained at: it fixes the ladder's sizes and families.</summary>
     public Profile Profile { get; }
 
     /// <param name="all">Every seed's runs: they fix how many LRs a complete arm of each variant has.</param>
     public SeedRuns(int seed, IReadOnlyList<RunResult> all, Profile profile)
     {
-        (Seed, Profile) = (seed, profile);
+        (Seed, Profile, this.all) = (seed, profile, all);
         runs = all.Where(r => r.Config.Seed == seed).ToList();
         gridSize = all.GroupBy(r => r.Config.Variant).ToDictionary(g => g.Key, g => g.Select(r => r.Config.Lr).Distinct().Count());
     }
@@ -75,9 +79,10 @@ public sealed class SeedRuns
     /// <summary>The arm's non-embedding parameters.</summary>
     public long? Params(string variant, int width, int? depth = null) => Arm(variant, width, depth)?[0].Params;
 
-    /// <summary>The widths at which <paramref name="variant"/> has runs on this seed, smallest first.</summary>
+    /// <summary>The widths at which <paramref name="variant"/> has runs on any seed, smallest first: this seed's arm at a
+    /// width it lacks is then null, and so is every "at every width" or "largest − smallest" statistic of this seed.</summary>
     public IReadOnlyList<int> Widths(string variant) =>
-        runs.Where(r => r.Config.Variant == variant).Select(r => r.Config.Model.Width).Distinct().Order().ToList();
+        all.Where(r => r.Config.Variant == variant).Select(r => r.Config.Model.Width).Distinct().Order().ToList();
 
     /// <summary>The smallest value of <paramref name="f"/> over <paramref name="keys"/>, null if any is null or there are
     /// none: "at every size" as one number.</summary>

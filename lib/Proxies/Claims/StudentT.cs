@@ -11,10 +11,11 @@ public static class StudentT
         2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
     ];
 
-    /// <summary>t₀.₉₇₅ with <paramref name="degreesOfFreedom"/> ≥ 1; beyond 30, the normal 1.960.</summary>
+    /// <summary>t₀.₉₇₅ with <paramref name="degreesOfFreedom"/> ≥ 1; beyond 30, the value at 30 (a little wider than the
+    /// true quantile, which falls to 1.960).</summary>
     public static double Quantile975(int degreesOfFreedom) =>
         degreesOfFreedom < 1 ? throw new ArgumentOutOfRangeException(nameof(degreesOfFreedom), "a t interval needs two values at least")
-        : degreesOfFreedom <= Quantiles.Length ? Quantiles[degreesOfFreedom - 1] : 1.960;
+        : Quantiles[Math.Min(degreesOfFreedom, Quantiles.Length) - 1];
 
     /// <summary>The 95% t interval of the mean of <paramref name="values"/> (two or more): mean ± t·s/√n.</summary>
     public static (double Mean, double Low, double High) Interval(IReadOnlyCollection<double> values)

@@ -5,8 +5,8 @@ public static class WarmupClaims
 {
     const string Experiment = "warmup";
 
-    /// <summary>The warm-up variants, shortest first (by warm-up steps over total steps).</summary>
-    static IReadOnlyList<string> ByLength(SeedRuns s) => s.Runs.GroupBy(r => r.Config.Variant)
+    /// <summary>The warm-up variants of every seed, shortest first (by warm-up steps over total steps).</summary>
+    static IReadOnlyList<string> ByLength(SeedRuns s) => s.AllSeeds.GroupBy(r => r.Config.Variant)
         .OrderBy(g => (double)g.First().Config.WarmupSteps / g.First().Config.Steps).Select(g => g.Key).ToList();
 
     static double? Reduction(SeedRuns s, int width, Func<SeedRuns, string, int, double?> f, int shorter = 0) =>

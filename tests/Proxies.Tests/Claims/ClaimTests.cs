@@ -81,4 +81,44 @@ public class ClaimTests
         Assert.Equal(0.25, new SeedRuns(0, runs, Profile.Quick).Sensitivity("A", 32)!.Value, 12);
         Assert.Null(new SeedRuns(1, runs, Profile.Quick).Sensitivity("A", 32));
     }
+
+    [Fact]
+    public void ANegativeClaimReproducesBelowZero()
+    {
+        var aWorse = BWorseThanA with { Direction = Direction.Negative };   // the paper would say B ends better than A
+        Assert.Equal(Verdict.Opposite, aWorse.Judge(Arms((0, 2.0, 2.2), (1, 2.1, 2.4), (2, 1.9, 2.3)), null, Profile.Quick).Verdict);
+        Assert.Equal(Verdict.Reproduces, aWorse.Judge(Arms((0, 2.3, 2.0), (1, 2.4, 2.1), (2, 2.2, 1.9)), null, Profile.Quick).Verdict);
+    }
+
+    [Fact]
+    public void ASeedWithANonFiniteValueIsLeftOutAndSaidSo()
+    {
+        // A NaN probe (a max logit of a run that overflowed) gives that seed a NaN statistic.
+        var nanOnSeed2 = BWorseThanA with { PerSeed = s => s.Seed == 2 ? double.NaN : s.Loss("B", 32, 0.1) - s.Loss("A", 32, 0.1) };
+        var result = nanOnSeed2.Judge(Arms((0, 2.0, 2.2), (1, 2.1, 2.4), (2, 1.9, 2.0)), null, Profile.Quick);
+        Assert.Equal([0, 1], result.PerSeed.Select(x => x.Seed));
+        Assert.Contains("seed(s) 2 left out", result.Noise);
+    }
+
+    [Fact]
+    public void AWidthOnlyOtherSeedsHaveMakesThisSeedsAtEveryWidthStatisticNull()
+    {
+        // Seed 0 has widths 32 and 64; seed 1 only 32. "Min over widths" must not become "at width 32" for seed 1.
+        RunResult At(int seed, int width, double loss) => Run("A", seed, 0.1, loss) with
+        {
+            RunId = $"A-{seed}-{width}", Config = Run("A", seed, 0.1, loss).Config with { Model = new ModelConfig { Width = width } },
+        };
+        var runs = new List<RunResult> { At(0, 32, 2.0), At(0, 64, 1.9), At(1, 32, 2.0) };
+        Assert.Equal([32, 64], new SeedRuns(1, runs, Profile.Quick).Widths("A"));
+        Assert.Null(SeedRuns.AtEvery(new SeedRuns(1, runs, Profile.Quick).Widths("A"), w => new SeedRuns(1, runs, Profile.Quick).Loss("A", w, 0.1)));
+    }
+
+    [Fact]
+    public void AOneSeedStatisticOfMoreTermsGetsAWiderInterval()
+    {
+        var noise = new RerunNoise(Nats: 0.04, Decades: 0.1, LrDecades: 0.1, Runs: 10, Source: "test");
+        var four = (BWorseThanA with { RerunTerms = 4 }).Judge(Arms((0, 2.0, 2.1)), noise, Profile.Quick);
+        Assert.Equal(0.1 - 0.16, four.Low, 12);
+        Assert.Equal(Verdict.InsideTheNoise, four.Verdict);
+    }
 }
