@@ -6,19 +6,20 @@ namespace Proxies.Claims;
 /// parameters over each family of <see cref="Interventions.DepthWidthFamilies"/>.</summary>
 public static class DepthWidthClaims
 {
-    const string Experiment = "depth-width", Variant = "default";
+    const string Experiment = "depth-width", Variant = Interventions.DepthWidthDefault;
 
     /// <summary>Least-squares slope of <paramref name="f"/> against log₁₀ parameters over one family's sizes.</summary>
-    static double? Slope(SeedRuns s, string family, Func<int, int, double?> f)
+    static double? Slope(SeedRuns s, string variant, string family, Func<int, int, double?> f)
     {
         var sizes = Interventions.DepthWidthFamilies(s.Profile).Single(x => x.Family == family).Sizes;
-        var points = sizes.Select(z => (X: s.Params(Variant, z.Width, z.Depth) is { } p ? Math.Log10(p) : (double?)null, Y: f(z.Width, z.Depth))).ToList();
+        var points = sizes.Select(z => (X: s.Params(variant, z.Width, z.Depth) is { } p ? Math.Log10(p) : (double?)null, Y: f(z.Width, z.Depth))).ToList();
         if (points.Any(p => p.X is null || p.Y is null)) return null;
         double mx = points.Average(p => p.X!.Value), my = points.Average(p => p.Y!.Value);
         return points.Sum(p => (p.X!.Value - mx) * (p.Y!.Value - my)) / points.Sum(p => (p.X!.Value - mx) * (p.X!.Value - mx));
     }
 
-    static double? DepthMinusWidth(SeedRuns s, Func<int, int, double?> f) => Slope(s, "depth", f) - Slope(s, "width", f);
+    static double? DepthMinusWidth(SeedRuns s, Func<int, int, double?> f, string variant = Variant) =>
+        Slope(s, variant, "depth", f) - Slope(s, variant, "width", f);
 
     public static IReadOnlyList<Claim> All { get; } =
     [
@@ -35,11 +36,12 @@ public static class DepthWidthClaims
             "slope of the best loss per decade of parameters, width family − depth family, nats", Direction.Positive, Unit.Nats,
             s => -DepthMinusWidth(s, (w, d) => s.BestLoss(Variant, w, d))),
         new("07.depth-raises-sensitivity-without-qkln", Experiment,
-            "Without qk-layernorm depth raises LR sensitivity faster still (E.2).",
-            "as 07.depth-raises-sensitivity-faster, on runs without qk-LN", Direction.Positive, Unit.Nats,
-            _ => null)
-        {
-            NotTestable = "no run of this sweep has qk-layernorm off: an arm without it on the depth and width families would test it",
-        },
+            "Without qk-layernorm too, scaling depth raises LR sensitivity faster than scaling width (E.2).",
+            "as 07.depth-raises-sensitivity-faster, on the arm without qk-LN, nats", Direction.Positive, Unit.Nats,
+            s => DepthMinusWidth(s, (w, d) => s.Sensitivity(Interventions.DepthWidthWithoutQkLn, w, d), Interventions.DepthWidthWithoutQkLn)),
+        new("07.depth-raises-high-lr-share-without-qkln", Experiment,
+            "…and without qk-layernorm on the high-LR side, where the attention logits grow (E.2).",
+            "as 07.depth-raises-high-lr-share-faster, on the arm without qk-LN, nats", Direction.Positive, Unit.Nats,
+            s => DepthMinusWidth(s, (w, d) => s.HighLrShare(Interventions.DepthWidthWithoutQkLn, w, d), Interventions.DepthWidthWithoutQkLn)),
     ];
 }

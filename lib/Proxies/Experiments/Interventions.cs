@@ -34,7 +34,7 @@ public static class Interventions
 
     /// <summary>Fig 6 and E.10: independent decay (the paper's literal λ = 10⁻⁴, and λ scaled to the paper's total decay,
     /// where that differs) on the paper's 7-point grid, against coupled decay (λ = 0.1, PyTorch's AdamW) on the 8-point
-    /// grid of the two-window rule; and a small sweep of independent λ at the ladder's middle size.</summary>
+    /// grid of the two-window rule; and a small sweep of independent λ at the ladder's middle size, on the ladder's seeds.</summary>
     public static IReadOnlyList<TrainConfig> WeightDecay(Profile profile)
     {
         var ladder = Ladder.For(profile);
@@ -43,8 +43,9 @@ public static class Interventions
             .Concat(IsScaled(c) ? [c with { Variant = "independent, λ scaled", WeightDecay = ScaledLambda(c) }] : []));
         var coupled = ladder.Sizes.SelectMany(size => coupledLrs.Select(lr =>
             ladder.Base(size, lr) with { Variant = "coupled, λ 0.1", WeightDecay = 0.1, WdMode = WeightDecayMode.Coupled }));
+        // E.10's two extra λs at the middle size, on the ladder's seeds: its claim (the optimum's shift) compares them.
         var middle = ladder.Sizes[ladder.Sizes.Count / 2];
-        var e10 = ladder.Grid().Where(c => c.Model.Width == middle.Width).SelectMany(c => new[] { 0.1, 10.0 }.Select(k =>
+        var e10 = ladder.SeededGrid().Where(c => c.Model.Width == middle.Width).SelectMany(c => new[] { 0.1, 10.0 }.Select(k =>
             c with { Variant = $"independent, λ scaled × {k:G}", WeightDecay = k * ScaledLambda(c) }));
         return independent.Concat(coupled).Concat(e10).ToList();
     }
@@ -58,19 +59,21 @@ public static class Interventions
     static bool IsScaled(TrainConfig c) => Math.Abs(ScaledLambda(c) / 1e-4 - 1) > 1e-6;
 
     /// <summary>Fig 8, E.4, E.5: the standard parametrisation against μParam simple, intermediate and full, with and
-    /// without qk-layernorm. μParam's base width is the ladder's smallest width. The standard arm without qk-layernorm is
-    /// attention-logit-growth's own (same run ids: a sweep copies it).</summary>
+    /// without qk-layernorm. μParam's base width is the ladder's smallest width. The four arms notebook 06's claims
+    /// compare (standard and μP simple, each with and without qk-layernorm) run on the ladder's seeds; μP full and
+    /// intermediate, which no claim reads, on seed 0. The standard arms are other sweeps' runs too (same run ids: a
+    /// sweep copies them).</summary>
     public static IReadOnlyList<TrainConfig> MuParam(Profile profile)
     {
         var ladder = Ladder.For(profile);
         int baseWidth = ladder.Sizes.Min(s => s.Width);
-        (string Name, Model.MuParam Mu, bool QkLn)[] variants = profile == Profile.Paper
-            ? [("standard", Model.MuParam.Off, true), ("standard, qk-ln off", Model.MuParam.Off, false), ("μP simple", Model.MuParam.Simple, true),
-               ("μP simple, qk-ln off", Model.MuParam.Simple, false), ("μP intermediate", Model.MuParam.Intermediate, true),
-               ("μP full", Model.MuParam.Full, true), ("μP full, qk-ln off", Model.MuParam.Full, false)]
-            : [("standard", Model.MuParam.Off, true), ("standard, qk-ln off", Model.MuParam.Off, false), ("μP simple", Model.MuParam.Simple, true),
-               ("μP simple, qk-ln off", Model.MuParam.Simple, false), ("μP full", Model.MuParam.Full, true)];
-        return ladder.Grid().SelectMany(c => variants.Select(v => c with
+        (string Name, Model.MuParam Mu, bool QkLn, bool Seeded)[] variants = profile == Profile.Paper
+            ? [("standard", Model.MuParam.Off, true, true), ("standard, qk-ln off", Model.MuParam.Off, false, true), ("μP simple", Model.MuParam.Simple, true, true),
+               ("μP simple, qk-ln off", Model.MuParam.Simple, false, true), ("μP intermediate", Model.MuParam.Intermediate, true, false),
+               ("μP full", Model.MuParam.Full, true, false), ("μP full, qk-ln off", Model.MuParam.Full, false, false)]
+            : [("standard", Model.MuParam.Off, true, true), ("standard, qk-ln off", Model.MuParam.Off, false, true), ("μP simple", Model.MuParam.Simple, true, true),
+               ("μP simple, qk-ln off", Model.MuParam.Simple, false, true), ("μP full", Model.MuParam.Full, true, false)];
+        return variants.SelectMany(v => (v.Seeded ? ladder.SeededGrid() : ladder.Grid()).Select(c => c with
         {
             Variant = v.Name,
             Model = v.Mu == Model.MuParam.Off
@@ -80,15 +83,26 @@ public static class Interventions
     }
 
     /// <summary>Fig 7, E.2, E.3: scaling depth at a fixed width, width at a fixed depth, and both together (the ladder),
-    /// head dim fixed. A size that two families share is one run; the notebook picks each family's sizes.</summary>
+    /// head dim fixed, with the default recipe; and E.2's arm without qk-layernorm on the depth and width families (the
+    /// joint ladder without it is notebook 01's). A size that two families share is one run; the notebook picks each
+    /// family's sizes.</summary>
     public static IReadOnlyList<TrainConfig> DepthWidth(Profile profile)
     {
         var ladder = Ladder.For(profile);
         var families = DepthWidthFamilies(profile);
         var sizes = families.SelectMany(f => f.Sizes).Distinct().ToList();
-        return sizes.SelectMany(size => ladder.LearningRates.SelectMany(lr => ladder.Seeds.Select(seed =>
-            ladder.Base(size, lr) with { Variant = "default", Seed = seed }))).ToList();
+        var withoutQkLn = families.Where(f => f.Family != "joint").SelectMany(f => f.Sizes).Distinct().ToList();
+        IEnumerable<TrainConfig> Arm(IEnumerable<(int Width, int Depth, int Heads)> armSizes, string variant, bool qkLn) =>
+            armSizes.SelectMany(size => ladder.LearningRates.SelectMany(lr => ladder.Seeds.Select(seed =>
+            {
+                var c = ladder.Base(size, lr);
+                return c with { Variant = variant, Seed = seed, Model = c.Model with { QkLayerNorm = qkLn } };
+            })));
+        return Arm(sizes, DepthWidthDefault, true).Concat(Arm(withoutQkLn, DepthWidthWithoutQkLn, false)).ToList();
     }
+
+    /// <summary>The variants of <see cref="DepthWidth"/>: the default recipe, and E.2's arm without qk-layernorm.</summary>
+    public const string DepthWidthDefault = "default", DepthWidthWithoutQkLn = "qk-ln off";
 
     /// <summary>The three scaling families of <see cref="DepthWidth"/>: depth at the ladder's middle width, width at the
     /// ladder's middle depth, and the joint ladder.</summary>

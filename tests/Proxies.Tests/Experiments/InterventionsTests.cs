@@ -33,7 +33,9 @@ public class InterventionsTests
         Assert.Equal(Interventions.CoupledLrs, coupled.Select(r => r.Lr).Distinct().Order());
         Assert.All(coupled, r => Assert.Equal(0.1, r.WeightDecay));
         Assert.Equal(Ladder.PaperLrs.Order(), runs.Where(r => r.WdMode == WeightDecayMode.Independent).Select(r => r.Lr).Distinct().Order());
-        Assert.Equal(3 * 7 * 2 + 3 * 8 + 2 * 7, runs.Count);
+        // Independent (two λs) and coupled on seed 0; E.10's two extra λs at the middle width on the ladder's 3 seeds.
+        Assert.Equal(3 * 7 * 2 + 3 * 8 + 2 * 7 * 3, runs.Count);
+        Assert.Equal(new[] { 0, 1, 2 }, runs.Where(r => r.Variant.Contains(" × ")).Select(r => r.Seed).Distinct().Order());
         // At the paper profile the scaled λ is the paper's: one variant, no duplicate run ids.
         var paper = Interventions.WeightDecay(Profile.Paper);
         Assert.DoesNotContain(paper, r => r.Variant == "independent, λ scaled");
@@ -49,9 +51,14 @@ public class InterventionsTests
         // The standard-parametrisation runs keep the default (unused) base width, so they are the same runs as elsewhere.
         Assert.All(runs.Where(r => r.Model.MuParam == MuParam.Off), r => Assert.Equal(new ModelConfig().MuParamBaseWidth, r.Model.MuParamBaseWidth));
         Assert.Equal(5, runs.Select(r => r.Variant).Distinct().Count());
-        // The standard arm without qk-layernorm is attention-logit-growth's own runs (same ids: a sweep copies them).
+        // The standard arm without qk-layernorm on seed 0 is attention-logit-growth's own runs (same ids: a sweep copies them).
         var growth = Catalog.Find("attention-logit-growth").Runs(Profile.Quick).Where(r => !r.Model.QkLayerNorm).Select(r => r.RunId).Order();
-        Assert.Equal(growth, runs.Where(r => r.Variant == "standard, qk-ln off").Select(r => r.RunId).Order());
+        Assert.Equal(growth, runs.Where(r => r.Variant == "standard, qk-ln off" && r.Seed == 0).Select(r => r.RunId).Order());
+        // The four arms the claims compare are paired on the ladder's seeds; μP full, which no claim reads, runs on seed 0.
+        foreach (var variant in new[] { "standard", "standard, qk-ln off", "μP simple", "μP simple, qk-ln off" })
+            Assert.Equal(3 * 7 * 3, runs.Count(r => r.Variant == variant));
+        Assert.All(runs.Where(r => r.Variant == "μP full"), r => Assert.Equal(0, r.Seed));
+        Assert.Equal(runs.Count, runs.Select(r => r.RunId).Distinct().Count());
     }
 
     [Fact]
@@ -62,7 +69,16 @@ public class InterventionsTests
         Assert.Equal(new[] { (32, 2, 1), (64, 2, 2), (128, 2, 4) }, families["width"]);
         Assert.Equal(new[] { (32, 1, 1), (64, 2, 2), (128, 4, 4) }, families["joint"]);
         var runs = Interventions.DepthWidth(Profile.Quick);
-        Assert.Equal(7 * 7 * 3, runs.Count);                     // 7 distinct sizes × 7 LRs × 3 seeds: shared sizes are one run
+        var byDefault = runs.Where(r => r.Variant == Interventions.DepthWidthDefault).ToList();
+        var withoutQkLn = runs.Where(r => r.Variant == Interventions.DepthWidthWithoutQkLn).ToList();
+        Assert.Equal(7 * 7 * 3, byDefault.Count);                // 7 distinct sizes × 7 LRs × 3 seeds: shared sizes are one run
+        Assert.All(byDefault, r => Assert.True(r.Model.QkLayerNorm));
+        // E.2's arm: the depth and width families (5 distinct sizes) without qk-layernorm, on the same seeds.
+        Assert.Equal(5 * 7 * 3, withoutQkLn.Count);
+        Assert.All(withoutQkLn, r => Assert.False(r.Model.QkLayerNorm));
+        Assert.Equal(new[] { (32, 2), (64, 1), (64, 2), (64, 4), (128, 2) },
+            withoutQkLn.Select(r => (r.Model.Width, r.Model.Depth)).Distinct().Order());
+        Assert.Equal(runs.Count, byDefault.Count + withoutQkLn.Count);
         Assert.Equal(runs.Count, runs.Select(r => r.RunId).Distinct().Count());
     }
 }
