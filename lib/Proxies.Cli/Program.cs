@@ -18,6 +18,7 @@ public static class Program
           claims        every claim of notebooks 01–07 judged on a results folder (claims --help)
           merge         combine shard folders of a sweep run on several machines
           notebooks     run the notebooks headless and write the executed files (notebooks --help)
+          gallery       every notebook as a Markdown page with its figures, in docs/gallery (gallery --help)
           bench         training speed here against the machine's matrix-multiply ceiling (bench --help)
         """;
 
@@ -41,6 +42,8 @@ public static class Program
                 "merge" => MergeVerb.Run(rest),
                 "notebooks" when rest.Contains("--help") => PrintHelp(NotebooksVerb.Help),
                 "notebooks" => NotebooksVerb.Run(rest),
+                "gallery" when rest.Contains("--help") => PrintHelp(GalleryVerb.Help),
+                "gallery" => GalleryVerb.Run(rest),
                 "bench" when rest.Contains("--help") => PrintHelp(BenchVerb.Help),
                 "bench" => BenchVerb.Run(rest),
                 _ => throw new UsageException($"unknown verb '{args[0]}'\n{Usage}"),

@@ -47,6 +47,15 @@ public static class FigureHtml
         return path;
     }
 
+    /// <summary>Writes the figure's plotly.js JSON (<see cref="Figure.Json"/>: its data and layout) to
+    /// <paramref name="directory"/>/<c>Name</c>.json atomically and returns the path.</summary>
+    public static string WriteJson(Figure figure, string directory)
+    {
+        var path = Path.Combine(directory, figure.Name + ".json");
+        Results.AtomicFile.WriteAllText(path, figure.Json());
+        return path;
+    }
+
     /// <summary>
     /// A <c>div</c> + <c>script</c> that draws the figure, for a notebook cell's HTML output. With
     /// <paramref name="includePlotlyJs"/> false the host page must already have <c>window.Plotly</c> (e.g. an earlier

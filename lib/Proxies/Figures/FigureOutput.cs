@@ -4,7 +4,7 @@ namespace Proxies.Figures;
 
 /// <summary>
 /// Where a shown figure goes: files in the figures folder (a notebook parameter, default "figures"): Name.html,
-/// fully offline, and Name.png + Name.svg through a headless Chromium started once per process; and a notebook
+/// fully offline, Name.json (plotly.js's figure: the plotted data, to re-plot or compare), and Name.png + Name.svg through a headless Chromium started once per process; and a notebook
 /// output bundle: an interactive chart (plotly.js embedded with the first figure of a kernel), the PNG for
 /// viewers that run no scripts (GitHub, nbviewer), and a text line naming the files.
 /// </summary>
@@ -22,17 +22,20 @@ public static class FigureOutput
 
     public static string Folder => NotebookParameters.Get("figures", "figures");
 
+    /// <summary>The PNG's pixels per CSS pixel: 2 (the default) for slides and print, 1 for the repository's gallery.</summary>
+    public static double PngScale => double.Parse(NotebookParameters.Get("png-scale", "2"), System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Whether PNG/SVG export works here, and if not, what to do.</summary>
     public static string? ImageProblem => Images.Value.Problem;
 
     public static IReadOnlyDictionary<string, string> SaveAndRender(Figure figure)
     {
         var folder = Path.GetFullPath(Folder);
-        var saved = new List<string> { FigureHtml.WriteDocument(figure, folder) };
+        var saved = new List<string> { FigureHtml.WriteDocument(figure, folder), FigureHtml.WriteJson(figure, folder) };
         var bundle = new Dictionary<string, string>();
         if (Images.Value.Exporter is { } exporter)
         {
-            var (png, svg, pngBytes) = exporter.WriteAsync(figure, folder).GetAwaiter().GetResult();
+            var (png, svg, pngBytes) = exporter.WriteAsync(figure, folder, PngScale).GetAwaiter().GetResult();
             saved.Add(png); saved.Add(svg);
             bundle["image/png"] = Convert.ToBase64String(pngBytes);
         }

@@ -94,13 +94,14 @@ public sealed class ImageExporter : IAsyncDisposable, IDisposable
     public Task<string> RenderSvgAsync(Figure figure, int width = Figure.DefaultWidth, int height = Figure.DefaultHeight)
         => RenderAsync(figure, "svg", width, height, 1);
 
-    /// <summary>Writes <c>Name</c>.png and <c>Name</c>.svg into <paramref name="directory"/>, each atomically; returns both paths
-    /// and the PNG's bytes (for a notebook output, without reading the file back).</summary>
-    public async Task<(string Png, string Svg, byte[] PngBytes)> WriteAsync(Figure figure, string directory)
+    /// <summary>Writes <c>Name</c>.png (at <paramref name="pngScale"/> times the figure's size) and <c>Name</c>.svg into
+    /// <paramref name="directory"/>, each atomically; returns both paths and the PNG's bytes (for a notebook output,
+    /// without reading the file back).</summary>
+    public async Task<(string Png, string Svg, byte[] PngBytes)> WriteAsync(Figure figure, string directory, double pngScale = 2)
     {
         var png = Path.Combine(directory, figure.Name + ".png");
         var svg = Path.Combine(directory, figure.Name + ".svg");
-        var pngBytes = await RenderPngAsync(figure);
+        var pngBytes = await RenderPngAsync(figure, scale: pngScale);
         Results.AtomicFile.WriteAllBytes(png, pngBytes);
         Results.AtomicFile.WriteAllText(svg, await RenderSvgAsync(figure));
         return (png, svg, pngBytes);

@@ -67,10 +67,22 @@ public static class Workbook
         }
     }
 
+    /// <summary>Whether <see cref="Sweep"/> may train runs the results folder lacks ("true", the default); "false" when a
+    /// notebook must only read what is recorded (the gallery renders the committed results, and must not spend hours or
+    /// write into them).</summary>
+    public static bool TrainMissing => NotebookParameters.Get("train-missing", "true") != "false";
+
     /// <summary>Runs (or resumes) a named experiment at the notebook's profile, printing a line per finished run.</summary>
     public static ResultsStore Sweep(string experiment, int? workers = null)
     {
         var e = Catalog.Find(experiment).WithMatmul(Matmul).WithFusedKernels(FusedKernels).WithData(Data, Vocab);
+        if (!TrainMissing)
+        {
+            var recorded = new ResultsStore(ResultsRoot, experiment).Runs().Select(r => r.RunId).ToHashSet();
+            int missing = Experiments.Sweep.Plan(e, Profile, Shard.All).Count(c => !recorded.Contains(c.RunId));
+            if (missing > 0) throw new InvalidOperationException($"{experiment}: {missing} runs of the {Profile.Name()} profile are not in {ResultsRoot}, " +
+                $"and this notebook runs with train-missing=false; run `sweep {experiment} --profile {Profile.Name()}` first");
+        }
         foreach (var budget in DataBudget.Ensure(e.Runs(Profile), RepeatData)) Console.WriteLine($"data: {budget}");
         int n = workers ?? Environment.ProcessorCount;
         IRunExecutor executor = n > 1 && WorkerExecutable is { } exe

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Proxies.Figures;
+using Proxies.Notebooks;
 using Proxies.Tests.Reliability;
 
 namespace Proxies.Tests.Notebooks;
@@ -46,6 +47,7 @@ public class WorkbookNotebooksTests
             Assert.Equal(htmlFiles.Length, charts.Count);
             Assert.Contains("(function(define, exports, module)", Html(charts[0]));   // plotly.js inlined, once
             Assert.DoesNotMatch("<script[^>]*src=", string.Concat(charts.Select(Html)));
+            Assert.Equal(htmlFiles.Length, Directory.GetFiles(figures, "*.json").Length);   // each figure's data, to re-plot
             if (!images) continue;
             var pngs = Directory.GetFiles(figures, "*.png");
             Assert.Equal(htmlFiles.Length, pngs.Length);
@@ -60,6 +62,15 @@ public class WorkbookNotebooksTests
             }
             // Each figure is in the notebook as a PNG too, for viewers that run no scripts (GitHub, nbviewer).
             Assert.Equal(pngs.Length, charts.Count(o => o["data"]?["image/png"] is not null));
+            // Its gallery page shows every figure as its PNG, beside its data.
+            var name = Path.GetFileNameWithoutExtension(notebook);
+            var (page, shown) = GalleryPage.Render(executed, figures, "notebooks", "docs/gallery", name, []);
+            Assert.Equal(pngs.Length, shown.Count);
+            foreach (var f in shown)
+            {
+                Assert.Contains($"]({name}/{f.Name}.png)", page);
+                Assert.True(File.Exists(f.Png) && File.Exists(f.Json), f.Name);
+            }
         }
     }
 
