@@ -80,12 +80,17 @@ public static class GalleryVerb
         foreach (var (name, markdown, figures) in pages)
         {
             var assets = Path.Combine(outDir, name);
-            if (Directory.Exists(assets)) Directory.Delete(assets, recursive: true);   // no figure a notebook no longer draws
             Directory.CreateDirectory(assets);
+            foreach (var stale in Directory.GetFiles(assets).Where(p => !figures.Any(f => Path.GetFileNameWithoutExtension(p) == f.Name)))
+                File.Delete(stale);   // no figure a notebook no longer draws
             foreach (var f in figures)
             {
-                File.Copy(f.Png, Path.Combine(assets, f.Name + ".png"));
-                File.Copy(f.Json, Path.Combine(assets, f.Name + ".json"));
+                var (png, json) = (Path.Combine(assets, f.Name + ".png"), Path.Combine(assets, f.Name + ".json"));
+                // A figure whose plotted data and layout are unchanged keeps its committed PNG: Chromium's PNG bytes
+                // differ from one rendering to the next, and a regenerated gallery should not rewrite 4 MB for nothing.
+                bool unchanged = File.Exists(png) && File.Exists(json) && GalleryCheck.CompareFigure(File.ReadAllText(json), File.ReadAllText(f.Json)) is null;
+                if (!unchanged) File.Copy(f.Png, png, overwrite: true);
+                File.Copy(f.Json, json, overwrite: true);
             }
             Results.AtomicFile.WriteAllText(Path.Combine(outDir, name + ".md"), markdown);
             bytes += Directory.GetFiles(assets).Sum(p => new FileInfo(p).Length) + Encoding.UTF8.GetByteCount(markdown);

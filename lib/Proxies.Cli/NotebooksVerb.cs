@@ -13,7 +13,10 @@ public static class NotebooksVerb
           --matmul fp32|bf16 (fp32; bf16: sweeps with bf16 autocast of the linear layers, into ../results/<profile>-bf16)
           --fused-kernels     sweeps with the fused C# GELU and attention kernels (faster on a CPU, not bit for bit),
                               into ../results/<profile>-fused (with bf16: <profile>-bf16-fused)
-        Writes DIR/<notebook>.ipynb (executed, with outputs) and DIR/figures/<notebook>/ (HTML, PNG, SVG).
+          --export FORMAT:SIZE[,...]  also write every figure as pdf, svg or png at a size: screen (900 × 500 px), column
+                              (one column of a two-column paper, 3.3 in) or page (its full text width, 6.9 in), e.g.
+                              --export pdf:column,pdf:page  -> DIR/figures/<notebook>/<figure>-column.pdf
+        Writes DIR/<notebook>.ipynb (executed, with outputs) and DIR/figures/<notebook>/ (HTML, JSON, PNG at 2×, SVG).
         Each notebook gets a fresh kernel (dotnet-interactive 1.0.712001, the workbook's local tool, restored on first use).
         Exits 1 naming the notebook, the cell and the error when a cell fails.
         """;
@@ -26,6 +29,12 @@ public static class NotebooksVerb
         var results = cl.String("--results");
         var matmul = TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32).Name();
         var fusedKernels = cl.Has("--fused-kernels") ? "true" : "false";
+        var exports = cl.String("--export") ?? "";
+        foreach (var spec in exports.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            try { Figures.FigureOutput.ParseExport(spec); }
+            catch (ArgumentException e) { throw new UsageException($"notebooks: {e.Message}"); }
+        }
         cl.RejectUnknown("notebooks");
         var paths = cl.Positional.Count > 0 ? cl.Positional : DefaultNotebooks();
         foreach (var p in paths)
@@ -42,6 +51,7 @@ public static class NotebooksVerb
                 ["matmul"] = matmul,
                 ["fused-kernels"] = fusedKernels,
                 ["figures"] = Path.Combine(outDir, "figures", name),
+                ["exports"] = exports,
             };
             // Without --results the notebook's own default applies (Workbook.ResultsRoot), as it does in VS Code.
             if (results is not null) parameters["results"] = Path.GetFullPath(results);

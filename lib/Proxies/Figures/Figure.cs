@@ -13,9 +13,6 @@ namespace Proxies.Figures;
 /// </remarks>
 public sealed partial class Figure : Notebooks.IRichOutput
 {
-    /// <summary>Default size in CSS pixels; the image exporter renders at this size unless told otherwise.</summary>
-    public const int DefaultWidth = 900, DefaultHeight = 500;
-
     /// <summary>Horizontal gap between side-by-side panels, as a fraction of the figure's width.</summary>
     const double PanelGap = 0.08;
 
@@ -59,19 +56,41 @@ public sealed partial class Figure : Notebooks.IRichOutput
     /// </summary>
     public static Figure SideBySide(string name, string title, params IReadOnlyList<Panel> panels) => new(name, title, panels);
 
-    /// <summary>The plotly.js figure (<c>data</c> and <c>layout</c>), as accepted by <c>Plotly.newPlot</c> and <c>Plotly.toImage</c>.</summary>
-    public string Json()
+    /// <summary>Writes the figure as <paramref name="format"/> (pdf, svg or png) at <paramref name="size"/> into the
+    /// notebook's figures folder, as Name-size.format; returns the path. E.g. <c>fig.Export("pdf", "column")</c> for one
+    /// column of a paper.</summary>
+    public string Export(string format, string size = "screen") => FigureOutput.Export(this, format, FigureSize.Parse(size));
+
+    /// <summary>The plotly.js figure (<c>data</c> and <c>layout</c>), as accepted by <c>Plotly.newPlot</c> and
+    /// <c>Plotly.toImage</c>, drawn at <paramref name="size"/> (<see cref="FigureSize.Screen"/> unless told).</summary>
+    public string Json(FigureSize? size = null)
     {
+        size ??= FigureSize.Screen;
+        int f = size.FontSize;
         var data = new JsonArray();
         var layout = new JsonObject
         {
-            ["title"] = new JsonObject { ["text"] = Title },
-            ["width"] = DefaultWidth,
-            ["height"] = DefaultHeight,
+            ["width"] = size.Width,
+            ["height"] = HeightAt(size),
+            ["font"] = new JsonObject { ["size"] = f },
             ["paper_bgcolor"] = "white",
             ["plot_bgcolor"] = "white",
             ["legend"] = new JsonObject { ["tracegroupgap"] = 0 },
         };
+        // A paper's figure has its title in the caption: the paper sizes draw none, and keep a small top margin.
+        if (size.Titled) layout["title"] = new JsonObject { ["text"] = Title, ["font"] = new JsonObject { ["size"] = f + 2 } };
+        else layout["margin"] = new JsonObject { ["t"] = 3 * f, ["r"] = 2 * f };
+        if (size.Narrow)
+        {
+            // No width to spare beside the plot: the legend goes under it, one entry per row, in a bottom margin that
+            // HeightAt added to the figure for it.
+            layout["legend"] = new JsonObject
+            {
+                ["tracegroupgap"] = 0, ["orientation"] = "h", ["x"] = 0, ["xanchor"] = "left",
+                ["yref"] = "container", ["y"] = 0, ["yanchor"] = "bottom",
+            };
+            layout["margin"] = new JsonObject { ["l"] = 5 * f, ["r"] = f, ["t"] = size.Titled ? 4 * f : 2 * f, ["b"] = 4 * f + LegendHeight(size) };
+        }
         var legendNames = new HashSet<string>();
         var annotations = new JsonArray();
         double width = (1 - PanelGap * (Panels.Count - 1)) / Panels.Count;
@@ -94,12 +113,20 @@ public sealed partial class Figure : Notebooks.IRichOutput
                 {
                     ["text"] = t, ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper",
                     ["x"] = left + width / 2, ["y"] = 1, ["xanchor"] = "center", ["yanchor"] = "bottom",
-                    ["font"] = new JsonObject { ["size"] = 14 },
+                    ["font"] = new JsonObject { ["size"] = f + 2 },
                 });
         }
         if (annotations.Count > 0) layout["annotations"] = annotations;
         return new JsonObject { ["data"] = data, ["layout"] = layout }.ToJsonString();
     }
+
+    /// <summary>The figure's height at <paramref name="size"/>: the size's own, and at a narrow size the legend's rows
+    /// under the plot (the PDF page and the PNG are this tall).</summary>
+    public int HeightAt(FigureSize size) => size.Height + LegendHeight(size);
+
+    int LegendHeight(FigureSize size) => size.Narrow ? LegendEntries * (2 * size.FontSize) : 0;
+
+    int LegendEntries => Panels.SelectMany(p => p.Series).Select(s => s.Name).Distinct().Count();
 
     /// <summary>A linear or log axis drawn as a mirrored box with a light grid (the look of Plotly.NET's lightMirrored template).</summary>
     static JsonObject Axis(string title, bool log, string anchor, double[]? domain)

@@ -68,15 +68,12 @@ public static class FigureHtml
             ? $"<script type=\"text/javascript\">(function(define, exports, module) {{\n{PlotlyJs}\n}})();</script>\n{Plot(figure)}"
             : Plot(figure);
 
-    /// <summary>The Plotly figure JSON (<c>data</c>, <c>layout</c>), as accepted by <c>Plotly.newPlot</c> and <c>Plotly.toImage</c>.</summary>
-    public static string Json(Figure figure) => figure.Json();
-
     // A fresh id per rendering: a notebook may show the same figure twice, and ids must stay unique in the page.
     static string Plot(Figure figure)
     {
         var id = $"{figure.Name}-{Guid.NewGuid():N}";
         return $$"""
-            <div id="{{id}}" style="width:{{Figure.DefaultWidth}}px;height:{{Figure.DefaultHeight}}px;"></div>
+            <div id="{{id}}" style="width:{{FigureSize.Screen.Width}}px;height:{{FigureSize.Screen.Height}}px;"></div>
             <script type="text/javascript">(function() { var fig = {{figure.Json()}}; Plotly.newPlot("{{id}}", fig.data, fig.layout, { responsive: true }); })();</script>
             """;
     }

@@ -28,6 +28,33 @@ public static class FigureOutput
     /// <summary>Whether PNG/SVG export works here, and if not, what to do.</summary>
     public static string? ImageProblem => Images.Value.Problem;
 
+    /// <summary>Further files every shown figure is written as, besides the notebook's own (a notebook parameter, e.g.
+    /// "pdf:column,svg:page": format and size pairs, set by `notebooks --export`).</summary>
+    public static IReadOnlyList<(string Format, FigureSize Size)> Exports =>
+        NotebookParameters.Get("exports", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(ParseExport).ToList();
+
+    /// <summary>"format:size" (size screen when left out), checked: format png, svg or pdf, and a <see cref="FigureSize"/> name.</summary>
+    public static (string Format, FigureSize Size) ParseExport(string spec)
+    {
+        var parts = spec.Split(':', 2);
+        var format = parts[0].Trim().ToLowerInvariant();
+        if (format is not ("png" or "svg" or "pdf")) throw new ArgumentException($"figure export '{spec}': the format is png, svg or pdf");
+        return (format, FigureSize.Parse(parts.Length > 1 ? parts[1] : "screen"));
+    }
+
+    /// <summary>Writes <paramref name="figure"/> as Name-size.format into the figures folder (PNG at 2×); returns the path.</summary>
+    public static string Export(Figure figure, string format, FigureSize size)
+    {
+        var (valid, _) = ParseExport($"{format}:{size.Name}");
+        if (Images.Value.Exporter is not { } exporter) throw new InvalidOperationException(Images.Value.Problem);
+        var folder = Path.GetFullPath(Folder);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"{figure.Name}-{size.Name}.{valid}");
+        Results.AtomicFile.WriteAllBytes(path, exporter.RenderAsync(figure, valid, size).GetAwaiter().GetResult());
+        return path;
+    }
+
     public static IReadOnlyDictionary<string, string> SaveAndRender(Figure figure)
     {
         var folder = Path.GetFullPath(Folder);
@@ -37,6 +64,7 @@ public static class FigureOutput
         {
             var (png, svg, pngBytes) = exporter.WriteAsync(figure, folder, PngScale).GetAwaiter().GetResult();
             saved.Add(png); saved.Add(svg);
+            saved.AddRange(Exports.Select(e => Export(figure, e.Format, e.Size)));
             bundle["image/png"] = Convert.ToBase64String(pngBytes);
         }
         else if (!warned)

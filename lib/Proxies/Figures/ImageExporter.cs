@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Proxies.Figures;
 
 /// <summary>
-/// Renders figures to PNG and SVG with plotly.js's own <c>Plotly.toImage</c> inside one headless Chromium that is
+/// Renders figures to PNG, SVG and PDF with plotly.js's own <c>Plotly.toImage</c> inside one headless Chromium that is
 /// started once and reused, so each further figure costs a render, not a browser start.
 /// </summary>
 /// <remarks>
@@ -86,15 +86,53 @@ public sealed class ImageExporter : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>PNG bytes of the figure; <paramref name="scale"/> multiplies the pixel size (2 gives print-quality 1800x1000 at the defaults).</summary>
-    public async Task<byte[]> RenderPngAsync(Figure figure, int width = Figure.DefaultWidth, int height = Figure.DefaultHeight, double scale = 2)
-        => Convert.FromBase64String(await RenderAsync(figure, "png", width, height, scale));
+    /// <summary>PNG bytes of the figure at <paramref name="size"/> (<see cref="FigureSize.Screen"/> unless told);
+    /// <paramref name="scale"/> multiplies the pixel count (2, the default, gives 1800 × 1000 at the screen size, for
+    /// slides and print).</summary>
+    public async Task<byte[]> RenderPngAsync(Figure figure, FigureSize? size = null, double scale = 2)
+        => Convert.FromBase64String(await ToImageAsync(figure, "png", size ?? FigureSize.Screen, scale));
 
     /// <summary>SVG text of the figure (vector; text stays text, so fonts are resolved by the viewer).</summary>
-    public Task<string> RenderSvgAsync(Figure figure, int width = Figure.DefaultWidth, int height = Figure.DefaultHeight)
-        => RenderAsync(figure, "svg", width, height, 1);
+    public Task<string> RenderSvgAsync(Figure figure, FigureSize? size = null)
+        => ToImageAsync(figure, "svg", size ?? FigureSize.Screen, 1);
 
-    /// <summary>Writes <c>Name</c>.png (at <paramref name="pngScale"/> times the figure's size) and <c>Name</c>.svg into
+    /// <summary>
+    /// PDF bytes of the figure: its SVG printed by Chromium onto one page of exactly its size (<see cref="Figure.HeightAt"/>), so lines
+    /// and text stay vectors (LaTeX's \includegraphics takes it as it is) and the page is the figure, without margins.
+    /// </summary>
+    public async Task<byte[]> RenderPdfAsync(Figure figure, FigureSize size)
+    {
+        var svg = await RenderSvgAsync(figure, size);
+        await _gate.WaitAsync();
+        try
+        {
+            var page = await _browser.NewPageAsync();
+            try
+            {
+                int height = figure.HeightAt(size);
+                await page.SetContentAsync($"<!DOCTYPE html><html><head><style>@page {{ size: {size.Width}px {height}px; margin: 0 }} " +
+                                           $"html, body {{ margin: 0; padding: 0 }} svg {{ display: block }}</style></head><body>{svg}</body></html>");
+                return await page.PdfAsync(new()
+                {
+                    Width = $"{size.Width}px", Height = $"{height}px", PrintBackground = true, PageRanges = "1",
+                    Margin = new() { Top = "0", Right = "0", Bottom = "0", Left = "0" },
+                });
+            }
+            finally { await page.CloseAsync(); }
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>The figure as <paramref name="format"/> (png, svg or pdf) at <paramref name="size"/>, as bytes.</summary>
+    public async Task<byte[]> RenderAsync(Figure figure, string format, FigureSize size, double pngScale = 2) => format switch
+    {
+        "png" => await RenderPngAsync(figure, size, pngScale),
+        "svg" => System.Text.Encoding.UTF8.GetBytes(await RenderSvgAsync(figure, size)),
+        "pdf" => await RenderPdfAsync(figure, size),
+        _ => throw new ArgumentException($"unknown figure format '{format}': use png, svg or pdf"),
+    };
+
+    /// <summary>Writes <c>Name</c>.png (at <paramref name="pngScale"/> times the screen size) and <c>Name</c>.svg into
     /// <paramref name="directory"/>, each atomically; returns both paths and the PNG's bytes (for a notebook output,
     /// without reading the file back).</summary>
     public async Task<(string Png, string Svg, byte[] PngBytes)> WriteAsync(Figure figure, string directory, double pngScale = 2)
@@ -117,13 +155,14 @@ public sealed class ImageExporter : IAsyncDisposable, IDisposable
     // For synchronous `using` in scripts and notebook cells; prefer `await using`.
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private async Task<string> RenderAsync(Figure figure, string format, int width, int height, double scale)
+    // plotly.js's toImage in the page: base64 PNG bytes or SVG text.
+    private async Task<string> ToImageAsync(Figure figure, string format, FigureSize size, double scale)
     {
-        var json = FigureHtml.Json(figure);
+        var json = figure.Json(size);
         await _gate.WaitAsync();
         try
         {
-            return await _page.EvaluateAsync<string>(RenderScript, new object[] { json, format, width, height, scale });
+            return await _page.EvaluateAsync<string>(RenderScript, new object[] { json, format, size.Width, figure.HeightAt(size), scale });
         }
         finally
         {
