@@ -10,7 +10,7 @@ public static class Program
 {
     const string Usage = """
         Proxies: small-scale proxies for large-scale Transformer training instabilities.
-        usage: dotnet run --project lib/Proxies.Cli -c Release -- <verb> [options]
+        usage: proxies <verb> [options]   (from the repository without installing: dotnet run --project lib/Proxies.Cli -c Release -- <verb>)
           train         train one model and record its probes (train --help)
           experiments   list the named experiments with run counts and time estimates
           sweep         run a named experiment's grid, resumably, in parallel (sweep --help)

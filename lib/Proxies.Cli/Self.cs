@@ -9,6 +9,11 @@ public static class Self
 
     public static IReadOnlyList<string> ArgumentsPrefix => ViaDotnet ? new[] { typeof(Program).Assembly.Location } : Array.Empty<string>();
 
+    /// <summary>Whether this is the installed `proxies` tool: `dotnet tool install` unpacks a tool under a .store folder.</summary>
+    static readonly bool InstalledTool = typeof(Program).Assembly.Location.Replace('\\', '/').Contains("/.store/", StringComparison.Ordinal);
+
+    /// <summary>The command that runs <paramref name="verb"/> again, as the user started it: `proxies …` from the
+    /// installed tool, `dotnet run --project …` from the repository.</summary>
     public static string CommandLine(string[] verbArgs, string verb) =>
-        $"dotnet run --project lib/Proxies.Cli -c Release -- {verb} {string.Join(' ', verbArgs)}";
+        (InstalledTool ? "proxies" : "dotnet run --project lib/Proxies.Cli -c Release --") + $" {verb} {string.Join(' ', verbArgs)}";
 }

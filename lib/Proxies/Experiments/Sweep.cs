@@ -38,6 +38,7 @@ public static class Sweep
         var costOf = pending.ToDictionary(c => c.RunId, c => c.Cost);
         double costTotal = costOf.Values.Sum(), costDone = 0;
         object sync = new();
+        var finished = new HashSet<string>();
         int notTrained = skipped + copied.Count;
         progress?.Report(new SweepProgress(0, pending.Count, notTrained, "", $"{skipped} of {slice.Count} runs already done"
             + (copied.Count > 0 ? $", {copied.Count} copied from other experiments under {resultsRoot}" : "")));
@@ -49,7 +50,10 @@ public static class Sweep
                 {
                     costDone += costOf.GetValueOrDefault(id);
                     done++;
-                    progress?.Report(new SweepProgress(done, pending.Count, notTrained, id, message, costDone, costTotal));
+                    finished.Add(id);
+                    // The executors hand runs out in order, one per free worker: the first unfinished runs are in flight.
+                    double inFlight = pending.Where(c => !finished.Contains(c.RunId)).Take(workers).Sum(c => c.Cost);
+                    progress?.Report(new SweepProgress(done, pending.Count, notTrained, id, message, costDone, costTotal, inFlight));
                 }
             }, cancel);
             Manifest.RecordSweepEnd(store, sweepId, failures.Count == 0 ? "complete" : "failures", done - failures.Count);
