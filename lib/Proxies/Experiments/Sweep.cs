@@ -52,7 +52,8 @@ public static class Sweep
                     done++;
                     finished.Add(id);
                     // The executors hand runs out in order, one per free worker: the first unfinished runs are in flight.
-                    double inFlight = pending.Where(c => !finished.Contains(c.RunId)).Take(workers).Sum(c => c.Cost);
+                    // The one this worker takes next has just started; the other workers' are somewhere along theirs.
+                    double inFlight = pending.Where(c => !finished.Contains(c.RunId)).Take(workers - 1).Sum(c => c.Cost);
                     progress?.Report(new SweepProgress(done, pending.Count, notTrained, id, message, costDone, costTotal, inFlight));
                 }
             }, cancel);

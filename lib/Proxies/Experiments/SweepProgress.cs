@@ -2,14 +2,15 @@ namespace Proxies.Experiments;
 
 /// <summary>Reported when a run of a sweep finishes (or fails). <paramref name="CostDone"/> of <paramref name="CostTotal"/>
 /// is the share of the sweep's cost (<see cref="Training.TrainConfig.Cost"/>) finished, and <paramref name="CostInFlight"/>
-/// the cost of the runs the workers are training at that moment: the time left is estimated from these, not from the
-/// count of runs, since one width-128 run costs as much as twenty width-32 runs.</summary>
+/// the cost of the runs the other workers are training at that moment (the reporting worker's next run has just
+/// started): the time left is estimated from these, not from the count of runs, since one width-128 run costs as much
+/// as twenty width-32 runs.</summary>
 public readonly record struct SweepProgress(int Done, int Total, int Skipped, string RunId, string Message, double CostDone = 0,
     double CostTotal = 0, double CostInFlight = 0)
 {
-    /// <summary>The share of the work done: by cost where it is known (the runs in flight counted half done, their
-    /// expected progress; without them the estimate runs about a minute high on the quick sweeps, where two
-    /// width-128 runs in flight are a tenth of the work), else by runs.</summary>
+    /// <summary>The share of the work done: by cost where it is known (the other workers' runs counted half done,
+    /// their expected progress: without them the estimate ran 20–27% high on the README's quick sweep, where a
+    /// width-128 run in flight is a twentieth of the work), else by runs.</summary>
     public double Fraction => CostTotal > 0 ? Math.Min(1, (CostDone + CostInFlight / 2) / CostTotal) : Total == 0 ? 1 : Math.Min(1, (double)Done / Total);
 }
 

@@ -163,10 +163,24 @@ public class SweepTests : TorchTest
         Assert.Equal(costs.OrderByDescending(f => f), costs);
         var done = reports.Where(r => r.RunId != "").ToList();
         Assert.Equal(spy.Runs.Count, done.Count);
-        // After the first (largest) run the share done is that run's cost, and half the next one's, which the one worker
-        // has started: well above its share of the count.
-        Assert.Equal((costs[0] + costs[1] / 2) / costs.Sum(), done[0].Fraction, 12);
+        // After the first (largest) run the share done is that run's cost (the one worker's next run has just started),
+        // well above its share of the count.
+        Assert.Equal(costs[0] / costs.Sum(), done[0].Fraction, 12);
         Assert.True(done[0].Fraction > 1.0 / spy.Runs.Count);
+        Assert.Equal(1.0, done[^1].Fraction, 12);
+    }
+
+    [Fact]
+    public void WithTwoWorkersTheOtherWorkersRunCountsHalfDone()
+    {
+        var spy = new SpyExecutor(reportEach: true);
+        var reports = new List<SweepProgress>();
+        Sweep.Run(Catalog.Find("depth-width"), Profile.Smoke, Directory.CreateTempSubdirectory().FullName, spy, workers: 2,
+            progress: new Collect(reports));
+        var costs = spy.Runs.Select(c => c.Cost).ToList();
+        var done = reports.Where(r => r.RunId != "").ToList();
+        // The first run done; the second, on the other worker, is on average half way; the third has just started.
+        Assert.Equal((costs[0] + costs[1] / 2) / costs.Sum(), done[0].Fraction, 12);
         Assert.Equal(1.0, done[^1].Fraction, 12);
     }
 
