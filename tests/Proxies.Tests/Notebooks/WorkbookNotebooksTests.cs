@@ -27,7 +27,9 @@ public class WorkbookNotebooksTests
         Assert.True(notebooks.Length >= 3, "the workbook has notebooks 00, 01 and 02 at least");
 
         // Seven notebooks, each in its own kernel, training its smoke sweep: about 5 minutes on 2 cores.
-        var (code, stdout, stderr) = CliProcess.Run(TimeSpan.FromMinutes(20), ["notebooks", .. notebooks, "--profile", "smoke", "--out", outDir, "--results", results]);
+        // Every figure is also exported as a PDF at a paper's column width, as a user asks for with --export.
+        var (code, stdout, stderr) = CliProcess.Run(TimeSpan.FromMinutes(20),
+            ["notebooks", .. notebooks, "--profile", "smoke", "--out", outDir, "--results", results, "--export", "pdf:column"]);
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains($"notebooks: {notebooks.Length} passed, 0 failed", stdout);
 
@@ -62,6 +64,8 @@ public class WorkbookNotebooksTests
             }
             // Each figure is in the notebook as a PNG too, for viewers that run no scripts (GitHub, nbviewer).
             Assert.Equal(pngs.Length, charts.Count(o => o["data"]?["image/png"] is not null));
+            foreach (var png in pngs)
+                Assert.StartsWith("%PDF-", File.ReadAllText(Path.Combine(figures, Path.GetFileNameWithoutExtension(png) + "-column.pdf"))[..8]);
             // Its gallery page shows every figure as its PNG, beside its data.
             var name = Path.GetFileNameWithoutExtension(notebook);
             var (page, shown) = GalleryPage.Render(executed, figures, "notebooks", "docs/gallery", name, []);
