@@ -29,10 +29,8 @@ public static class GalleryVerb
         bool check = cl.Has("--check");
         cl.RejectUnknown("gallery");
         var root = Directory.GetCurrentDirectory();
-        if (!Directory.Exists(Path.Combine(root, NotebookFolder))) throw new UsageException("gallery: no notebooks/ folder here; run from the workbook's root");
         var paths = cl.Positional.Count > 0 ? cl.Positional.ToList()
-            : Directory.GetFiles(Path.Combine(root, NotebookFolder), "*.ipynb").Where(p => !Path.GetFileName(p).StartsWith("00", StringComparison.Ordinal))
-                .OrderBy(p => p, StringComparer.Ordinal).ToList();
+            : NotebooksVerb.DefaultNotebooks().Where(p => !Path.GetFileName(p).StartsWith("00", StringComparison.Ordinal)).ToList();
         foreach (var p in paths)
             if (!File.Exists(p)) throw new UsageException($"gallery: {p} does not exist");
 
@@ -40,6 +38,7 @@ public static class GalleryVerb
         var work = Path.Combine(Path.GetTempPath(), $"proxies-gallery-{Environment.ProcessId}");
         var runner = new NotebookRunner(echo: Console.Out);
         var pages = new List<(string Name, string Markdown, IReadOnlyList<GalleryFigure> Figures)>();
+        var relativePages = Path.GetRelativePath(root, outDir).Replace('\\', '/');
         try
         {
             foreach (var path in paths)
@@ -57,7 +56,6 @@ public static class GalleryVerb
                     Console.WriteLine($"FAILED: {path}, cell {run.FailedCell}: {run.Error}");
                     return 1;
                 }
-                var relativePages = Path.GetRelativePath(root, outDir).Replace('\\', '/');
                 var (markdown, figs) = GalleryPage.Render(run.ExecutedPath, figures, NotebookFolder, relativePages, name,
                     [(figures, $"{relativePages}/{name}"), (root + Path.DirectorySeparatorChar, ""), (root, ".")]);
                 pages.Add((name, markdown, figs));

@@ -66,10 +66,11 @@ public static class NotebooksVerb
         return failures.Count == 0 ? 0 : 1;
     }
 
-    static List<string> DefaultNotebooks()
+    /// <summary>Every notebooks/*.ipynb below the current folder (the workbook's root), in order.</summary>
+    internal static List<string> DefaultNotebooks()
     {
         var folder = Path.Combine(Directory.GetCurrentDirectory(), "notebooks");
-        if (!Directory.Exists(folder)) throw new UsageException("notebooks: no notebooks/ folder here; run from the workbook's root or name the notebooks");
+        if (!Directory.Exists(folder)) throw new UsageException("no notebooks/ folder here; run from the workbook's root or name the notebooks");
         return Directory.GetFiles(folder, "*.ipynb").OrderBy(p => p, StringComparer.Ordinal).ToList();
     }
 }

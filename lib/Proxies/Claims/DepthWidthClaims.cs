@@ -18,30 +18,31 @@ public static class DepthWidthClaims
         return points.Sum(p => (p.X!.Value - mx) * (p.Y!.Value - my)) / points.Sum(p => (p.X!.Value - mx) * (p.X!.Value - mx));
     }
 
-    static double? DepthMinusWidth(SeedRuns s, Func<int, int, double?> f, string variant = Variant) =>
-        Slope(s, variant, "depth", f) - Slope(s, variant, "width", f);
+    /// <summary>Depth family's slope of <paramref name="f"/> minus the width family's, on one variant's runs.</summary>
+    static double? DepthMinusWidth(SeedRuns s, string variant, Func<string, int, int?, double?> f) =>
+        Slope(s, variant, "depth", (w, d) => f(variant, w, d)) - Slope(s, variant, "width", (w, d) => f(variant, w, d));
 
     public static IReadOnlyList<Claim> All { get; } =
     [
         new("07.depth-raises-sensitivity-faster", Experiment,
             "Scaling depth raises LR sensitivity faster than scaling width (Fig 7).",
             "slope of LR sensitivity per decade of parameters, depth family − width family, nats", Direction.Positive, Unit.Nats,
-            s => DepthMinusWidth(s, (w, d) => s.Sensitivity(Variant, w, d))),
+            s => DepthMinusWidth(s, Variant, s.Sensitivity)),
         new("07.depth-raises-high-lr-share-faster", Experiment,
             "…on the high-LR side, where under-training does not enter (Fig 7).",
             "slope of the LR ≥ 0.1 share per decade of parameters, depth family − width family, nats", Direction.Positive, Unit.Nats,
-            s => DepthMinusWidth(s, (w, d) => s.HighLrShare(Variant, w, d))),
+            s => DepthMinusWidth(s, Variant, s.HighLrShare)),
         new("07.depth-lowers-loss-faster", Experiment,
             "Depth buys more loss per parameter than width (Fig 7: the deeper models reach lower loss).",
             "slope of the best loss per decade of parameters, width family − depth family, nats", Direction.Positive, Unit.Nats,
-            s => -DepthMinusWidth(s, (w, d) => s.BestLoss(Variant, w, d))),
+            s => -DepthMinusWidth(s, Variant, s.BestLoss)),
         new("07.depth-raises-sensitivity-without-qkln", Experiment,
             "Without qk-layernorm too, scaling depth raises LR sensitivity faster than scaling width (E.2).",
             "as 07.depth-raises-sensitivity-faster, on the arm without qk-LN, nats", Direction.Positive, Unit.Nats,
-            s => DepthMinusWidth(s, (w, d) => s.Sensitivity(Interventions.DepthWidthWithoutQkLn, w, d), Interventions.DepthWidthWithoutQkLn)),
+            s => DepthMinusWidth(s, Interventions.DepthWidthWithoutQkLn, s.Sensitivity)),
         new("07.depth-raises-high-lr-share-without-qkln", Experiment,
             "…and without qk-layernorm on the high-LR side, where the attention logits grow (E.2).",
             "as 07.depth-raises-high-lr-share-faster, on the arm without qk-LN, nats", Direction.Positive, Unit.Nats,
-            s => DepthMinusWidth(s, (w, d) => s.HighLrShare(Interventions.DepthWidthWithoutQkLn, w, d), Interventions.DepthWidthWithoutQkLn)),
+            s => DepthMinusWidth(s, Interventions.DepthWidthWithoutQkLn, s.HighLrShare)),
     ];
 }

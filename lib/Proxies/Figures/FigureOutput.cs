@@ -39,19 +39,20 @@ public static class FigureOutput
     {
         var parts = spec.Split(':', 2);
         var format = parts[0].Trim().ToLowerInvariant();
-        if (format is not ("png" or "svg" or "pdf")) throw new ArgumentException($"figure export '{spec}': the format is png, svg or pdf");
+        if (!ImageExporter.Formats.Contains(format)) throw new ArgumentException($"figure export '{spec}': the format is {ImageExporter.FormatChoices}");
         return (format, FigureSize.Parse(parts.Length > 1 ? parts[1] : "screen"));
     }
 
     /// <summary>Writes <paramref name="figure"/> as Name-size.format into the figures folder (PNG at 2×); returns the path.</summary>
     public static string Export(Figure figure, string format, FigureSize size)
     {
-        var (valid, _) = ParseExport($"{format}:{size.Name}");
+        format = format.Trim().ToLowerInvariant();
         if (Images.Value.Exporter is not { } exporter) throw new InvalidOperationException(Images.Value.Problem);
+        var bytes = exporter.RenderAsync(figure, format, size).GetAwaiter().GetResult();   // refuses an unknown format
         var folder = Path.GetFullPath(Folder);
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, $"{figure.Name}-{size.Name}.{valid}");
-        Results.AtomicFile.WriteAllBytes(path, exporter.RenderAsync(figure, valid, size).GetAwaiter().GetResult());
+        var path = Path.Combine(folder, $"{figure.Name}-{size.Name}.{format}");
+        Results.AtomicFile.WriteAllBytes(path, bytes);
         return path;
     }
 

@@ -123,13 +123,19 @@ public sealed class ImageExporter : IAsyncDisposable, IDisposable
         finally { _gate.Release(); }
     }
 
-    /// <summary>The figure as <paramref name="format"/> (png, svg or pdf) at <paramref name="size"/>, as bytes.</summary>
+    /// <summary>The file formats <see cref="RenderAsync"/> writes.</summary>
+    public static IReadOnlyList<string> Formats { get; } = ["png", "svg", "pdf"];
+
+    /// <summary><see cref="Formats"/> as a message lists them: "png, svg or pdf".</summary>
+    public static string FormatChoices => $"{string.Join(", ", Formats.SkipLast(1))} or {Formats[^1]}";
+
+    /// <summary>The figure as <paramref name="format"/> (one of <see cref="Formats"/>) at <paramref name="size"/>, as bytes.</summary>
     public async Task<byte[]> RenderAsync(Figure figure, string format, FigureSize size, double pngScale = 2) => format switch
     {
         "png" => await RenderPngAsync(figure, size, pngScale),
         "svg" => System.Text.Encoding.UTF8.GetBytes(await RenderSvgAsync(figure, size)),
         "pdf" => await RenderPdfAsync(figure, size),
-        _ => throw new ArgumentException($"unknown figure format '{format}': use png, svg or pdf"),
+        _ => throw new ArgumentException($"unknown figure format '{format}': use {FormatChoices}"),
     };
 
     /// <summary>Writes <c>Name</c>.png (at <paramref name="pngScale"/> times the screen size) and <c>Name</c>.svg into
