@@ -19,7 +19,7 @@ public static class ClaimsVerb
     {
         var cl = new CommandLine(args, new HashSet<string> { "--write" });
         string root = cl.String("--results") ?? Path.Combine("results", "quick");
-        var profile = SweepVerb.ReadProfile(cl);
+        var profile = SweepVerb.ReadSettings(cl, "profile").Profile;
         string? notebook = cl.String("--notebook"), rerun = cl.String("--measure-rerun");
         int threads = cl.Int("--threads", 2);
         bool write = cl.Has("--write");

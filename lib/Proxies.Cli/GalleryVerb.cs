@@ -90,10 +90,10 @@ public static class GalleryVerb
                 if (!unchanged) File.Copy(f.Png, png, overwrite: true);
                 File.Copy(f.Json, json, overwrite: true);
             }
-            Results.AtomicFile.WriteAllText(Path.Combine(outDir, name + ".md"), markdown);
+            Runtime.AtomicFile.WriteAllText(Path.Combine(outDir, name + ".md"), markdown);
             bytes += Directory.GetFiles(assets).Sum(p => new FileInfo(p).Length) + Encoding.UTF8.GetByteCount(markdown);
         }
-        if (index is not null) Results.AtomicFile.WriteAllText(Path.Combine(outDir, "README.md"), index);
+        if (index is not null) Runtime.AtomicFile.WriteAllText(Path.Combine(outDir, "README.md"), index);
         Console.WriteLine($"gallery: {pages.Count} pages, {pages.Sum(p => p.Figures.Count)} figures, {bytes / 1e6:F1} MB -> {outDir}");
         return 0;
     }

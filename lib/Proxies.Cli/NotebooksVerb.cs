@@ -7,28 +7,26 @@ namespace Proxies.Cli;
 /// <summary>`notebooks [PATHS...]`: runs notebooks headless, writes the executed .ipynb files and their figures.</summary>
 public static class NotebooksVerb
 {
-    public const string Help = """
+    public static string Help => $"""
         notebooks [PATHS...]: run notebooks headless in the .NET Interactive kernel (default: every notebooks/*.ipynb), in order.
-          --profile smoke|quick|paper (quick)   --out DIR (runs/notebooks)   --results DIR (the notebooks' ../results/<profile>)
-          --matmul fp32|bf16 (fp32; bf16: sweeps with bf16 autocast of the linear layers, into ../results/<profile>-bf16)
-          --fused-kernels     sweeps with the fused C# GELU and attention kernels (faster on a CPU, not bit for bit),
-                              into ../results/<profile>-fused (with bf16: <profile>-bf16-fused)
+          --out DIR (runs/notebooks)   --results DIR (the notebooks' ../results/<profile>, -bf16 and -fused by numerics)
+        {SweepSettings.Help()}
           --export FORMAT:SIZE[,...]  also write every figure as pdf, svg or png at a size: screen (900 × 500 px), column
                               (one column of a two-column paper, 3.3 in) or page (its full text width, 6.9 in), e.g.
                               --export pdf:column,pdf:page  -> DIR/figures/<notebook>/<figure>-column.pdf
-        Writes DIR/<notebook>.ipynb (executed, with outputs) and DIR/figures/<notebook>/ (HTML, JSON, PNG at 2×, SVG).
-        Each notebook gets a fresh kernel (dotnet-interactive 1.0.712001, the workbook's local tool, restored on first use).
+        The settings reach every notebook's sweeps (Workbook.Settings). Writes DIR/<notebook>.ipynb (executed, with
+        outputs) and DIR/figures/<notebook>/ (HTML, JSON, PNG at 2×, SVG). Each notebook gets a fresh kernel
+        (dotnet-interactive 1.0.712001, the workbook's local tool, restored on first use).
         Exits 1 naming the notebook, the cell and the error when a cell fails.
         """;
 
     public static int Run(string[] args)
     {
-        var cl = new CommandLine(args, new HashSet<string> { "--fused-kernels" });
-        var profile = SweepVerb.ReadProfile(cl);
+        var cl = new CommandLine(args, SweepVerb.Switches);
+        var settings = SweepVerb.ReadSettings(cl);
+        var profile = settings.Profile;
         var outDir = Path.GetFullPath(cl.String("--out") ?? Path.Combine("runs", "notebooks"));
         var results = cl.String("--results");
-        var matmul = TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32).Name();
-        var fusedKernels = cl.Has("--fused-kernels") ? "true" : "false";
         var exports = cl.String("--export") ?? "";
         foreach (var spec in exports.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -45,14 +43,10 @@ public static class NotebooksVerb
         foreach (var path in paths)
         {
             var name = Path.GetFileNameWithoutExtension(path);
-            var parameters = new Dictionary<string, string>
-            {
-                ["profile"] = profile.Name(),
-                ["matmul"] = matmul,
-                ["fused-kernels"] = fusedKernels,
-                ["figures"] = Path.Combine(outDir, "figures", name),
-                ["exports"] = exports,
-            };
+            // Every setting, defaults included: a PROXIES_<NAME> left in this shell must not reach the kernel instead.
+            var parameters = SweepSettings.All.ToDictionary(s => s.Name, s => s.Show(settings));
+            parameters["figures"] = Path.Combine(outDir, "figures", name);
+            parameters["exports"] = exports;
             // Without --results the notebook's own default applies (Workbook.ResultsRoot), as it does in VS Code.
             if (results is not null) parameters["results"] = Path.GetFullPath(results);
             Console.WriteLine($"== {path} ({profile.Name()})");

@@ -13,10 +13,10 @@ namespace Proxies.Cli;
 /// </summary>
 public static class SlurmArray
 {
-    /// <summary>What the scripts run: the sweep's settings (<paramref name="SweepOptions"/>: --data, --vocab, --repeat-data,
-    /// --fused-kernels, --checkpoint-every as given), where results go, and how this CLI is started.</summary>
-    public sealed record Job(string Experiment, Profile Profile, MatmulPrecision Matmul, string Device, int Tasks, string OutRoot,
-        string WorkDir, string Program, IReadOnlyList<string> ProgramArguments, IReadOnlyList<string>? SweepOptions = null);
+    /// <summary>What the scripts run: the experiment with the sweep's settings (every one passed on to each task), where
+    /// results go, and how this CLI is started.</summary>
+    public sealed record Job(string Experiment, SweepSettings Settings, int Tasks, string OutRoot,
+        string WorkDir, string Program, IReadOnlyList<string> ProgramArguments);
 
     /// <summary>The folder of the scripts, the task folders and the logs: OUT/slurm/NAME.</summary>
     public static string Folder(Job job) => Path.Combine(job.OutRoot, "slurm", job.Experiment);
@@ -32,7 +32,7 @@ public static class SlurmArray
         s.AppendLine("#SBATCH --requeue");
         s.AppendLine("set -euo pipefail");
         s.AppendLine("# Shard i/n of the grid into this task's folder; a requeued or resubmitted task skips the runs it finished.");
-        s.AppendLine($"exec {Command(job)} sweep {job.Experiment} --profile {job.Profile.Name()} --matmul {Matmul(job.Matmul)} --device {job.Device}{string.Concat((job.SweepOptions ?? []).Select(o => " " + Quote(o)))} \\");
+        s.AppendLine($"exec {Command(job)} sweep {job.Experiment}{string.Concat(job.Settings.Arguments().Select(o => " " + Quote(o)))} \\");
         s.AppendLine("    --shard \"$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\" --workers 1 --threads \"${SLURM_CPUS_PER_TASK:-1}\" \\");
         s.AppendLine($"    --out {Quote(Path.Combine(Folder(job), "task-"))}\"$SLURM_ARRAY_TASK_ID\"");
         return s.ToString();
@@ -62,8 +62,6 @@ public static class SlurmArray
 
     static string Command(Job job) => string.Join(' ', new[] { job.Program }.Concat(job.ProgramArguments).Select(Quote));
 
-    static string Matmul(MatmulPrecision m) => m == MatmulPrecision.Bf16 ? "bf16" : "fp32";
-
     /// <summary>Single-quoted for bash (a path with spaces or quotes stays one word).</summary>
     static string Quote(string word) => "'" + word.Replace("'", "'\\''") + "'";
 
@@ -73,8 +71,8 @@ public static class SlurmArray
     {
         Directory.CreateDirectory(Folder(job));
         string array = Path.Combine(Folder(job), "array.sbatch"), merge = Path.Combine(Folder(job), "merge.sbatch");
-        Results.AtomicFile.WriteAllText(array, ArrayScript(job));
-        Results.AtomicFile.WriteAllText(merge, MergeScript(job));
+        Runtime.AtomicFile.WriteAllText(array, ArrayScript(job));
+        Runtime.AtomicFile.WriteAllText(merge, MergeScript(job));
         string arrayId = Sbatch(sbatchOptions, array);
         string mergeId = Sbatch([.. sbatchOptions, $"--dependency=afterany:{arrayId}"], merge);
         return (arrayId, mergeId);

@@ -9,7 +9,8 @@ namespace Proxies.Cli;
 /// <summary>A rough CPU time estimate for runs: their FLOPs against this machine's measured fp32 GEMM rate.</summary>
 public static class TimeEstimate
 {
-    /// <summary>Share of the GEMM peak a training step reaches here (measured: 40–57% for the quick sizes).</summary>
+    /// <summary>Share of the GEMM peak a training step reaches on a CPU, on the low side of what was measured for the quick
+    /// sizes (docs/performance.md#why-the-code-is-as-it-is).</summary>
     public const double EfficiencyOfPeak = 0.4;
 
     /// <summary>Seconds for <paramref name="runs"/> over <paramref name="workers"/> workers at <paramref name="gflops"/>, plus

@@ -54,21 +54,18 @@ public static class TrainVerb
         catch (FormatException e) { throw new UsageException($"{s.Flag} {word}: {e.Message}"); }
     }
 
-    /// <summary>--checkpoint-every N, shared by the verbs that train (<see cref="RunCheckpoint"/>).</summary>
-    public static int ReadCheckpointEvery(CommandLine cl)
-    {
-        int every = cl.Int("--checkpoint-every", RunCheckpoint.DefaultEvery);
-        if (every < 0) throw new UsageException($"--checkpoint-every {every}: must be 0 (no checkpoints) or a number of steps");
-        return every;
-    }
+    /// <summary>--checkpoint-every N, shared by the verbs that train (<see cref="RunCheckpoint"/>; declared with the sweep settings).</summary>
+    public static int ReadCheckpointEvery(CommandLine cl) => SweepVerb.ReadSettings(cl, "checkpoint-every").CheckpointEvery;
 
-    /// <summary>--device and --threads, checked before libtorch starts.</summary>
-    public static (string Device, int? Threads) ReadRuntime(CommandLine cl)
+    /// <summary>--device (declared with the sweep settings) and --threads, checked before libtorch starts.</summary>
+    public static (string Device, int? Threads) ReadRuntime(CommandLine cl) => (SweepVerb.ReadSettings(cl, "device").Device, ReadThreads(cl));
+
+    /// <summary>--threads N: libtorch's intra-op threads (one per core by default).</summary>
+    public static int? ReadThreads(CommandLine cl)
     {
-        string device = cl.Choice("--device", "auto", ("auto", "auto"), ("cpu", "cpu"), ("cuda", "cuda"));
         int? threads = cl.Has("--threads") ? cl.Int("--threads", 0) : null;
         if (threads is < 1 or > 1024) throw new UsageException($"--threads {threads}: must be an integer from 1 to 1024");
-        return (device, threads);
+        return threads;
     }
 
     public static int Run(string[] args)
@@ -95,7 +92,7 @@ public static class TrainVerb
         var store = new ResultsStore(outDir);
         OutputFolder.EnsureWritable(store.Folder);
         var sweepId = Manifest.NewSweepId();
-        var checkpoint = RunCheckpoint.In(store, config.RunId, checkpointEvery);
+        var checkpoint = store.Checkpoint(config.RunId, checkpointEvery);
         if (File.Exists(checkpoint.Path)) Console.WriteLine($"going on from the checkpoint {checkpoint.Path}");
         var (result, curve) = Trainer.Run(config, device, progress, checkpoint: checkpoint);
         Manifest.RecordSweepStart(store, sweepId, "train", "0/1", 1, new[] { config });

@@ -4,6 +4,7 @@ using Microsoft.DotNet.Interactive.Connection;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using Microsoft.DotNet.Interactive.Events;
+using Proxies.Display;
 
 namespace Proxies.Notebooks;
 
@@ -66,7 +67,7 @@ public sealed class NotebookRunner(TextWriter? echo = null)
             }
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(executedPath))!);
-        Results.AtomicFile.WriteAllText(executedPath, Notebook.ToJupyterJson(document));
+        Runtime.AtomicFile.WriteAllText(executedPath, Notebook.ToJupyterJson(document));
         return new NotebookRun(notebookPath, executedPath, executed, failed, error, clock.Elapsed.TotalSeconds);
     }
 

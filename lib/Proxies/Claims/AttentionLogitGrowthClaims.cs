@@ -3,7 +3,8 @@ namespace Proxies.Claims;
 /// <summary>Notebook 01 (Figs 1, 2): attention-logit growth without qk-layernorm, on one seed.</summary>
 public static class AttentionLogitGrowthClaims
 {
-    const string Experiment = "attention-logit-growth", On = QkLayerNormClaims.On, Off = QkLayerNormClaims.Off;
+    const string Experiment = "attention-logit-growth";
+    static readonly string On = QkLayerNormClaims.On, Off = QkLayerNormClaims.Off;
 
     static double TopLr(SeedRuns s) => s.Runs.Max(r => r.Config.Lr);
 

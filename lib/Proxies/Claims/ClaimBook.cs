@@ -1,8 +1,9 @@
 using System.Globalization;
 using Proxies.Experiments;
-using Proxies.Notebooks;
 using Proxies.Results;
 using Proxies.Training;
+using Proxies.Runtime;
+using Proxies.Display;
 
 namespace Proxies.Claims;
 
@@ -39,15 +40,13 @@ public static class ClaimBook
 
     /// <summary>The claims table a notebook shows: one row a claim, with each seed's value.</summary>
     public static Table Table(IReadOnlyList<ClaimResult> results, string title = "Claims: the paper's direction against the noise") =>
-        new(title, ["claim", "the paper says", "statistic", "seeds", "per seed", "value", "interval", "noise", "verdict"],
-            results.Select(r => (IReadOnlyList<object>)
-            [
-                r.Claim.Id, r.Claim.Says, r.Claim.Statistic + (r.Claim.Direction == Direction.Positive ? " (paper: > 0)" : " (paper: < 0)"),
-                r.PerSeed.Count, string.Join(" / ", r.PerSeed.Select(x => Number(x.Value))), r.Value,
-                double.IsNaN(r.Low) ? "-" : $"[{Number(r.Low)}, {Number(r.High)}]", r.Noise, r.Verdict.Text(),
-            ]).ToList());
-
-    static string Number(double x) => x.ToString(Math.Abs(x) >= 1e4 || (Math.Abs(x) < 1e-3 && x != 0) ? "0.00E+0" : "0.000", CultureInfo.InvariantCulture);
+        Display.Table.Of(title, results,
+            ("claim", r => r.Claim.Id), ("the paper says", r => r.Claim.Says),
+            ("statistic", r => r.Claim.Statistic + (r.Claim.Direction == Direction.Positive ? " (paper: > 0)" : " (paper: < 0)")),
+            ("seeds", r => r.PerSeed.Count), ("per seed", r => string.Join(" / ", r.PerSeed.Select(x => Display.Table.Format(x.Value)))),
+            ("value", r => r.Value),
+            ("interval", r => double.IsNaN(r.Low) ? "-" : $"[{Display.Table.Format(r.Low)}, {Display.Table.Format(r.High)}]"),
+            ("noise", r => r.Noise), ("verdict", r => r.Verdict.Text()));
 
     static readonly string[] Columns = ["claim", "notebook", "experiment", "direction", "unit", "seeds", "per_seed", "value", "low", "high", "noise", "verdict", "says", "statistic"];
 

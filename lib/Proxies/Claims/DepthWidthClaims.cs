@@ -6,7 +6,8 @@ namespace Proxies.Claims;
 /// parameters over each family of <see cref="Interventions.DepthWidthFamilies"/>.</summary>
 public static class DepthWidthClaims
 {
-    const string Experiment = "depth-width", Variant = Interventions.DepthWidthDefault;
+    const string Experiment = "depth-width";
+    static readonly string Default = Variant.Default.Label;
 
     /// <summary>Least-squares slope of <paramref name="f"/> against log₁₀ parameters over one family's sizes.</summary>
     static double? Slope(SeedRuns s, string variant, string family, Func<int, int, double?> f)
@@ -27,22 +28,22 @@ public static class DepthWidthClaims
         new("07.depth-raises-sensitivity-faster", Experiment,
             "Scaling depth raises LR sensitivity faster than scaling width (Fig 7).",
             "slope of LR sensitivity per decade of parameters, depth family − width family, nats", Direction.Positive, Unit.Nats,
-            s => DepthMinusWidth(s, Variant, s.Sensitivity)),
+            s => DepthMinusWidth(s, Default, s.Sensitivity)),
         new("07.depth-raises-high-lr-share-faster", Experiment,
             "…on the high-LR side, where under-training does not enter (Fig 7).",
             "slope of the LR ≥ 0.1 share per decade of parameters, depth family − width family, nats", Direction.Positive, Unit.Nats,
-            s => DepthMinusWidth(s, Variant, s.HighLrShare)),
+            s => DepthMinusWidth(s, Default, s.HighLrShare)),
         new("07.depth-lowers-loss-faster", Experiment,
             "Depth buys more loss per parameter than width (Fig 7: the deeper models reach lower loss).",
             "slope of the best loss per decade of parameters, width family − depth family, nats", Direction.Positive, Unit.Nats,
-            s => -DepthMinusWidth(s, Variant, s.BestLoss)),
+            s => -DepthMinusWidth(s, Default, s.BestLoss)),
         new("07.depth-raises-sensitivity-without-qkln", Experiment,
             "Without qk-layernorm too, scaling depth raises LR sensitivity faster than scaling width (E.2).",
             "as 07.depth-raises-sensitivity-faster, on the arm without qk-LN, nats", Direction.Positive, Unit.Nats,
-            s => DepthMinusWidth(s, Interventions.DepthWidthWithoutQkLn, s.Sensitivity)),
+            s => DepthMinusWidth(s, Variant.QkLnOff.Label, s.Sensitivity)),
         new("07.depth-raises-high-lr-share-without-qkln", Experiment,
             "…and without qk-layernorm on the high-LR side, where the attention logits grow (E.2).",
             "as 07.depth-raises-high-lr-share-faster, on the arm without qk-LN, nats", Direction.Positive, Unit.Nats,
-            s => DepthMinusWidth(s, Interventions.DepthWidthWithoutQkLn, s.HighLrShare)),
+            s => DepthMinusWidth(s, Variant.QkLnOff.Label, s.HighLrShare)),
     ];
 }

@@ -4,7 +4,8 @@ namespace Proxies.Claims;
 /// without qk-layernorm, on the ladder's seeds.</summary>
 public static class LrSensitivityClaims
 {
-    const string Experiment = "lr-sensitivity-trained", On = QkLayerNormClaims.On, Off = QkLayerNormClaims.Off;
+    const string Experiment = "lr-sensitivity-trained";
+    static readonly string On = QkLayerNormClaims.On, Off = QkLayerNormClaims.Off;
 
     static double? Growth(SeedRuns s, string variant, Func<SeedRuns, string, int, double?> f) =>
         s.Widths(variant) is { Count: > 1 } w ? f(s, variant, w[^1]) - f(s, variant, w[0]) : null;

@@ -4,7 +4,7 @@ namespace Proxies.Claims;
 /// both judge, on their own runs of the variants "qk-ln on" and "qk-ln off".</summary>
 public static class QkLayerNormClaims
 {
-    public const string On = "qk-ln on", Off = "qk-ln off";
+    public static readonly string On = Experiments.Variant.QkLnOn.Label, Off = Experiments.Variant.QkLnOff.Label;
 
     public static Claim PenaltyGrowsWithoutQkLn(string notebook, string experiment) => new($"{notebook}.penalty-grows-without-qkln", experiment,
         "Without qk-layernorm the LR at which training breaks falls as the model grows (Fig 1).",

@@ -1,4 +1,6 @@
+using Proxies.Experiments;
 using Proxies.Results;
+using Proxies.Display;
 
 namespace Proxies.Claims;
 
@@ -43,16 +45,15 @@ public sealed record RerunNoise(double Nats, double Decades, double LrDecades, i
 
     /// <summary>rerun-noise.csv as a table: per quantity and LR, how many runs were retrained and the largest and median
     /// difference from the committed run.</summary>
-    public static Notebooks.Table Table(string resultsRoot)
+    public static Display.Table Table(string resultsRoot)
     {
         var path = Path.Combine(resultsRoot, FileName);
         var rows = File.Exists(path) ? Csv.ReadRecords(path) : [];
-        return new Notebooks.Table($"Rerun noise: the same config and seed trained again ({(rows.Count > 0 ? rows[0]["rerun_on"] : "not measured")})",
-            ["quantity", "LR", "runs", "largest |difference|", "median |difference|"],
-            rows.GroupBy(r => (r["quantity"], r["lr"])).Select(g =>
-            {
-                var d = g.Select(r => Math.Abs(Csv.ParseDouble(r["difference"]))).Order().ToList();
-                return (IReadOnlyList<object>)[g.Key.Item1, g.Key.Item2 == "NaN" ? "whole arm" : g.Key.Item2, d.Count, d[^1], d[d.Count / 2]];
-            }).ToList());
+        var groups = rows.GroupBy(r => (Quantity: r["quantity"], Lr: r["lr"])).Select(g =>
+            (g.Key, Differences: g.Select(r => Math.Abs(Csv.ParseDouble(r["difference"]))).Order().ToList()));
+        return Display.Table.Of($"Rerun noise: the same config and seed trained again ({(rows.Count > 0 ? rows[0]["rerun_on"] : "not measured")})", groups,
+            ("quantity", g => g.Key.Quantity), ("LR", g => g.Key.Lr == "NaN" ? "whole arm" : g.Key.Lr), ("runs", g => g.Differences.Count),
+            ("largest |difference|", g => g.Differences[^1]),
+            ("median |difference|", g => Analysis.UpperMedian(g.Differences)));
     }
 }

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
-using Proxies.Results;
+using Proxies.Runtime;
 
 namespace Proxies.Data;
 

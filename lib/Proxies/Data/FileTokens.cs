@@ -6,8 +6,8 @@ namespace Proxies.Data;
 /// <summary>
 /// int32 tokens in a file (the token cache), read by positioned reads: each window a batch draws is one read, so a corpus
 /// of any size costs memory for a batch only. A memory mapping was tried first; on Linux the pages it faults in stay
-/// resident, whole large folios at a time (a resident set of 1.2 GB after 200 steps on a 200 MB corpus, 742 MB of it
-/// pages of its 856 MB cache file), so a long run's resident set grew towards the size of the corpus. Worker processes reading the same file still share it
+/// resident, whole large folios at a time, so a long run's resident set grew towards the size of the corpus
+/// (docs/performance.md#why-the-code-is-as-it-is). Worker processes reading the same file still share it
 /// through the page cache. The handle lives as long as the process (streams are cached per process); the cache replaces
 /// files by renaming, so an open file is never rewritten under a reader.
 /// </summary>

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using Proxies.Results;
+using Proxies.Runtime;
 
 namespace Proxies.Data;
 

@@ -60,7 +60,7 @@ public static class AdamInstability
     /// <summary>The training loss of every step the run kept (a restart's undone steps are left out).</summary>
     public static IReadOnlyList<(int Step, double Loss)> KeptLosses(Curve curve)
     {
-        var undone = curve.Has(SpikeRestart.RewoundTo) ? curve.Values(SpikeRestart.RewoundTo).ToList() : null;
+        var undone = curve.Has(Proxies.Training.Hooks.SpikeRestart.RewoundTo) ? curve.Values(Proxies.Training.Hooks.SpikeRestart.RewoundTo).ToList() : null;
         return curve.Values("step").Zip(curve.Values(RunSummary.Loss))
             .Where((p, i) => undone is null || double.IsNaN(undone[i]))
             .Select(p => ((int)p.First, p.Second)).ToList();
@@ -81,12 +81,16 @@ public static class AdamInstability
             if (detector.Observe(losses[i].Loss)) spikes.Add(losses[i].Step);
             if (i >= detector.Settle && double.IsFinite(losses[i].Loss)) max = Math.Max(max, losses[i].Loss / average);
         }
-        int restarts = curve.Has(SpikeRestart.RewoundTo) ? curve.Values(SpikeRestart.RewoundTo).Count(double.IsFinite) : 0;
+        int restarts = curve.Has(Proxies.Training.Hooks.SpikeRestart.RewoundTo) ? curve.Values(Proxies.Training.Hooks.SpikeRestart.RewoundTo).Count(double.IsFinite) : 0;
         return new SpikeSummary(run, spikes, max, restarts);
     }
 
     /// <summary>The parameter groups the notebook follows: the embedding, block 0's and the last block's first MLP
     /// layer, and the head.</summary>
+    /// <summary>Steps a precursor is read over: the <paramref name="window"/> steps before a spike, [s − window, s).</summary>
+    public static bool BeforeASpike(IReadOnlyList<int> spikes, double step, int window = 5) =>
+        spikes.Any(s => step >= s - window && step < s);
+
     public static IReadOnlyList<string> FollowedGroups(ModelConfig model) => ["embed", AdamEpsilon.BlockMlp(0), AdamEpsilon.BlockMlp(model.Depth - 1), "head"];
 
     /// <summary>Each parameter group's number of entries, to turn a probed gradient RMS into a gradient norm
@@ -102,10 +106,10 @@ public static class AdamInstability
     public static IReadOnlyList<(double Step, double Value)> GradNorm(Curve curve, string group, long entries) =>
         curve.FinitePoints(LayerStatistics.GradRms(group)).Select(p => (p.Step, p.Value * Math.Sqrt(entries))).ToList();
 
-    /// <summary>The label of histogram bin <paramref name="bin"/> of |r| (<see cref="AdamW.RatioBinEdges"/>).</summary>
+    /// <summary>The label of histogram bin <paramref name="bin"/> of |r| (<see cref="Proxies.Training.Hooks.RatioHistogram.BinEdges"/>).</summary>
     public static string BinLabel(int bin)
     {
-        var edges = AdamW.RatioBinEdges;
+        var edges = Proxies.Training.Hooks.RatioHistogram.BinEdges;
         double lower = bin == 0 ? 0 : edges[bin - 1];
         return double.IsPositiveInfinity(edges[bin]) ? $"≥ {lower:0.0}" : $"{lower:0.0}–{edges[bin]:0.0}";
     }

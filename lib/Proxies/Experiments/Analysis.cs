@@ -9,6 +9,17 @@ public sealed record SensitivityRow(string Variant, int Width, int Depth, long P
 /// <summary>Tables computed from runs (the rows of runs.csv): what the report verb prints and notebooks plot.</summary>
 public static class Analysis
 {
+    /// <summary>The mean of <paramref name="values"/>; NaN when there are none (a window with nothing in it).</summary>
+    public static double MeanOrNaN(IEnumerable<double> values) => values.DefaultIfEmpty(double.NaN).Average();
+
+    /// <summary>The upper median: the middle value of an odd count, the higher of the two middle values of an even one;
+    /// NaN when there are none.</summary>
+    public static double UpperMedian(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
+    }
+
     static LrPoint Point(RunResult r) => new(r.Config.Lr, r.FinalEvalLoss, r.InitialLoss, r.Diverged);
 
     /// <summary>LR sensitivity per variant and size (docs/science/model-and-training.md#lr-sensitivity); coupled weight decay uses the two-window minimum.</summary>

@@ -7,15 +7,11 @@ public static class Catalog
     {
         new Experiment("attention-logit-growth",
             "Fig 1/2: final loss and max attention logit vs LR per size, with and without qk-layernorm",
-            profile => Ladder.For(profile).Grid().SelectMany(c => new[]
-            {
-                c with { Variant = "qk-ln on" },
-                c with { Variant = "qk-ln off", Model = c.Model with { QkLayerNorm = false } },
-            }).ToList()),
+            profile => Ladder.For(profile).Grid().SelectMany(c => new[] { Variant.QkLnOn.Of(c), Variant.QkLnOff.Of(c) }).ToList()),
         new Experiment("lr-sensitivity",
             "Fig 1 (right): LR sensitivity vs size of the paper's default recipe, two seeds",
             profile => Ladder.For(profile).Grid().SelectMany(c => new[] { 0, 1 }.Select(seed =>
-                c with { Variant = "default", Seed = seed })).ToList()),
+                Variant.Default.Of(c with { Seed = seed }))).ToList()),
         new Experiment("lr-sensitivity-trained",
             "Fig 1: final loss vs LR with and without qk-layernorm, three seeds, each size trained until its lowest LR beats a bigram model, warm-up 10% of its steps",
             TrainedSteps.Runs),

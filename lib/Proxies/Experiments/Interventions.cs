@@ -92,17 +92,11 @@ public static class Interventions
         var families = DepthWidthFamilies(profile);
         var sizes = families.SelectMany(f => f.Sizes).Distinct().ToList();
         var withoutQkLn = families.Where(f => f.Family != "joint").SelectMany(f => f.Sizes).Distinct().ToList();
-        IEnumerable<TrainConfig> Arm(IEnumerable<(int Width, int Depth, int Heads)> armSizes, string variant, bool qkLn) =>
+        IEnumerable<TrainConfig> Arm(IEnumerable<(int Width, int Depth, int Heads)> armSizes, Variant variant) =>
             armSizes.SelectMany(size => ladder.LearningRates.SelectMany(lr => ladder.Seeds.Select(seed =>
-            {
-                var c = ladder.Base(size, lr);
-                return c with { Variant = variant, Seed = seed, Model = c.Model with { QkLayerNorm = qkLn } };
-            })));
-        return Arm(sizes, DepthWidthDefault, true).Concat(Arm(withoutQkLn, DepthWidthWithoutQkLn, false)).ToList();
+                variant.Of(ladder.Base(size, lr) with { Seed = seed }))));
+        return Arm(sizes, Variant.Default).Concat(Arm(withoutQkLn, Variant.QkLnOff)).ToList();
     }
-
-    /// <summary>The variants of <see cref="DepthWidth"/>: the default recipe, and E.2's arm without qk-layernorm.</summary>
-    public const string DepthWidthDefault = "default", DepthWidthWithoutQkLn = "qk-ln off";
 
     /// <summary>The three scaling families of <see cref="DepthWidth"/>: depth at the ladder's middle width, width at the
     /// ladder's middle depth, and the joint ladder.</summary>

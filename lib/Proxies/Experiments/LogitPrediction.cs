@@ -1,6 +1,7 @@
 using Proxies.Model;
 using Proxies.Results;
 using Proxies.Training;
+using Proxies.Runtime;
 
 namespace Proxies.Experiments;
 
@@ -40,7 +41,7 @@ public static class LogitPrediction
         return fit.Append(heldOut).SelectMany(size => ladder.LearningRates.Select(lr =>
         {
             var c = ladder.Base(size, lr);
-            return c with { Variant = "qk-ln off", Model = c.Model with { QkLayerNorm = false } };
+            return Variant.QkLnOff.Of(c);
         })).ToList();
     }
 

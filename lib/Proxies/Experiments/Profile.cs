@@ -11,7 +11,7 @@ public static class Profiles
         "smoke" => Profile.Smoke,
         "quick" => Profile.Quick,
         "paper" => Profile.Paper,
-        _ => throw new ArgumentException($"--profile {word}: must be one of smoke, quick, paper"),
+        _ => throw new ArgumentException("must be one of smoke, quick, paper"),
     };
 
     public static string Name(this Profile p) => p.ToString().ToLowerInvariant();

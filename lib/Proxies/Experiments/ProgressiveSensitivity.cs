@@ -6,6 +6,7 @@ using Proxies.Optimization;
 using Proxies.Results;
 using Proxies.Training;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Experiments;
 

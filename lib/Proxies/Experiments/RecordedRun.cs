@@ -12,7 +12,7 @@ public static class RecordedRun
     public static RunResult Train(TrainConfig config, string resultsRoot, Device device, int checkpointEvery, CancellationToken cancel = default)
     {
         var store = new ResultsStore(resultsRoot, config.Experiment);
-        var checkpoint = RunCheckpoint.In(store, config.RunId, checkpointEvery);
+        var checkpoint = store.Checkpoint(config.RunId, checkpointEvery);
         var (result, curve) = Trainer.Run(config, device, cancel: cancel, checkpoint: checkpoint);
         store.Record(result, curve);
         checkpoint.Delete();

@@ -1,6 +1,7 @@
 using Proxies.Model;
 using Proxies.Results;
 using Proxies.Training;
+using Proxies.Runtime;
 
 namespace Proxies.Experiments;
 

@@ -39,8 +39,8 @@ public static class TrainedSteps
             };
             return ladder.Seeds.SelectMany(seed => new[]
             {
-                trained with { Variant = "qk-ln on", Seed = seed },
-                trained with { Variant = "qk-ln off", Seed = seed, Model = c.Model with { QkLayerNorm = false } },
+                Variant.QkLnOn.Of(trained with { Seed = seed }),
+                Variant.QkLnOff.Of(trained with { Seed = seed }),
             });
         }).ToList();
     }

@@ -37,11 +37,11 @@ public static class AdamInstabilityFigures
     public static Figure RatioHistograms(ResultsStore store, RunResult run)
     {
         var curve = CurveFile.Read(store.CurvePath(run.RunId));
-        int bins = AdamW.RatioBinEdges.Length;
+        int bins = Proxies.Training.Hooks.RatioHistogram.BinEdges.Length;
         var rows = Enumerable.Range(0, bins).Select(AdamInstability.BinLabel).ToList();
         var panels = AdamInstability.FollowedGroups(run.Config.Model).Select((group, i) =>
         {
-            var columns = Enumerable.Range(0, bins).Select(b => curve.FinitePoints(AdamW.RatioHistogramName(group, b)).ToList()).ToList();
+            var columns = Enumerable.Range(0, bins).Select(b => curve.FinitePoints(Proxies.Training.Hooks.RatioHistogram.Name(group, b)).ToList()).ToList();
             var steps = columns[0].Select(p => p.Step).ToList();
             var z = columns.Select(c => (IReadOnlyList<double>)c.Select(p => p.Value).ToList()).ToList();
             // The bin labels stand beside every panel; the axis title only beside the first, where it has room.

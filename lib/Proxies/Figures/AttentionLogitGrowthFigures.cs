@@ -13,7 +13,7 @@ namespace Proxies.Figures;
 /// </summary>
 public static class AttentionLogitGrowthFigures
 {
-    const string On = "qk-ln on", Off = "qk-ln off";
+    static readonly string On = Variant.QkLnOn.Label, Off = Variant.QkLnOff.Label;
 
     static LineDash DashFor(string variant) => variant == On ? LineDash.Solid : LineDash.Dash;
 

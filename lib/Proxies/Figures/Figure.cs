@@ -11,7 +11,7 @@ namespace Proxies.Figures;
 /// (MissingMethodException in its static initialiser). plotly.js itself still comes from the Plotly.NET package
 /// (<see cref="FigureHtml.PlotlyJs"/>).
 /// </remarks>
-public sealed partial class Figure : Notebooks.IRichOutput
+public sealed partial class Figure : Display.IRichOutput
 {
     /// <summary>Horizontal gap between side-by-side panels, as a fraction of the figure's width.</summary>
     const double PanelGap = 0.08;
@@ -41,7 +41,7 @@ public sealed partial class Figure : Notebooks.IRichOutput
     }
 
     /// <summary>Saves the figure (HTML, and PNG + SVG when a browser is available) and shows it in the notebook.</summary>
-    public void Show() => Notebooks.NotebookOutput.Publish(Bundle());
+    public void Show() => Display.NotebookOutput.Publish(Bundle());
 
     /// <summary>Saves the figure's files and returns its notebook output (see <see cref="FigureOutput"/>).</summary>
     public IReadOnlyDictionary<string, string> Bundle() => FigureOutput.SaveAndRender(this);

@@ -43,7 +43,7 @@ public static class FigureHtml
     public static string WriteDocument(Figure figure, string directory)
     {
         var path = Path.Combine(directory, figure.Name + ".html");
-        Results.AtomicFile.WriteAllText(path, Document(figure));
+        Runtime.AtomicFile.WriteAllText(path, Document(figure));
         return path;
     }
 
@@ -52,7 +52,7 @@ public static class FigureHtml
     public static string WriteJson(Figure figure, string directory)
     {
         var path = Path.Combine(directory, figure.Name + ".json");
-        Results.AtomicFile.WriteAllText(path, figure.Json());
+        Runtime.AtomicFile.WriteAllText(path, figure.Json());
         return path;
     }
 

@@ -1,4 +1,4 @@
-using Proxies.Notebooks;
+using Proxies.Display;
 
 namespace Proxies.Figures;
 
@@ -52,7 +52,7 @@ public static class FigureOutput
         var folder = Path.GetFullPath(Folder);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"{figure.Name}-{size.Name}.{format}");
-        Results.AtomicFile.WriteAllBytes(path, bytes);
+        Runtime.AtomicFile.WriteAllBytes(path, bytes);
         return path;
     }
 

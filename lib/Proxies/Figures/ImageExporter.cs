@@ -146,8 +146,8 @@ public sealed class ImageExporter : IAsyncDisposable, IDisposable
         var png = Path.Combine(directory, figure.Name + ".png");
         var svg = Path.Combine(directory, figure.Name + ".svg");
         var pngBytes = await RenderPngAsync(figure, scale: pngScale);
-        Results.AtomicFile.WriteAllBytes(png, pngBytes);
-        Results.AtomicFile.WriteAllText(svg, await RenderSvgAsync(figure));
+        Runtime.AtomicFile.WriteAllBytes(png, pngBytes);
+        Runtime.AtomicFile.WriteAllText(svg, await RenderSvgAsync(figure));
         return (png, svg, pngBytes);
     }
 

@@ -1,5 +1,5 @@
-using Proxies.Probes;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Model;
 

@@ -17,7 +17,7 @@ public enum Precision { Fp32, Bf16 }
 /// trained: the inputs and weights of every linear layer (blocks and head) are cast to bfloat16, the kernel
 /// accumulates in fp32 and returns bfloat16. Master weights, optimizer state, the residual stream, LayerNorms,
 /// attention and the loss stay fp32; the MLP's GELU sees the bfloat16 activation, as under autocast. Attention
-/// stays fp32 because libtorch's CPU attention kernel ran 2× slower in bf16 here (28 vs 16 ms at width 128).</summary>
+/// stays fp32 because libtorch's CPU attention kernel ran slower in bf16 than in fp32 (docs/performance.md#why-the-code-is-as-it-is).</summary>
 public enum MatmulPrecision { Fp32, Bf16 }
 
 /// <summary>The words for <see cref="MatmulPrecision"/> on command lines, in notebook parameters and in runs.csv.</summary>
@@ -30,7 +30,7 @@ public static class MatmulPrecisions
 
     public static MatmulPrecision Parse(string word) =>
         Choices.FirstOrDefault(c => c.Word == word) is { Word: not null } found ? found.Value
-            : throw new ArgumentException($"matmul '{word}': must be {string.Join(" or ", Choices.Select(c => c.Word))}");
+            : throw new ArgumentException($"must be {string.Join(" or ", Choices.Select(c => c.Word))}");
 }
 
 /// <summary>
@@ -87,6 +87,9 @@ public sealed record ModelConfig
     public FinalLnGain FinalLnGain { get; init; } = FinalLnGain.Learned;
     /// <summary>Logit soft-capping y ← C·tanh(y/C) (Gemma 2; 30 in the output-logit study); 0 is off.</summary>
     public double LogitSoftcap { get; init; }
+    /// <summary>Attention-logit soft-capping z ← c·tanh(z/c) on every attention logit (<see cref="AttentionSoftCap"/>;
+    /// Gemma 2 uses 50); 0 is off.</summary>
+    public double AttentionSoftcap { get; init; }
 
     /// <summary>GLM-130B's embedding-gradient shrink α: x ← α·x + (1 − α)·stopgrad(x) on the embedding output, so the
     /// forward pass is unchanged and the embedding's gradient is multiplied by α (1: off; GLM-130B uses 0.1).</summary>

@@ -1,4 +1,3 @@
-using Proxies.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +9,8 @@ namespace Proxies.Model;
 /// The paper's decoder-only Transformer (Wortsman et al. 2023, docs/science/model-and-training.md), top to bottom in the order
 /// data flows: embedding → L × [pre-LN attention with optional qk-LayerNorm and RoPE, pre-LN GELU MLP] →
 /// final LN → untied head. No biases anywhere; LayerNorms are mean-centred with a gain and no bias. The
-/// output-logit switches (tied head, fixed final gain, soft-capping, bf16 logits) act at the end of the forward.
+/// output-logit switches (tied head, fixed final gain, soft-capping, bf16 logits) act at the end of the forward;
+/// attention-logit soft-capping acts inside each block's attention.
 /// Weights are stored as (out, in), as nn.Linear does: y = x Wᵀ.
 /// </summary>
 public sealed class Transformer : nn.Module
@@ -61,13 +61,18 @@ public sealed class Transformer : nn.Module
     /// <summary>What a parameter of this model is (for weight decay, μParam's LR multipliers and the per-layer probes),
     /// as declared where the parameter is created, never guessed from its name.</summary>
     public ParameterKind KindOf(Parameter p) =>
-        Declared().Where(d => ReferenceEquals(d.Parameter, p)).Select(d => (ParameterKind?)d.Kind).FirstOrDefault()
+        Parameters().Where(d => ReferenceEquals(d.Parameter, p)).Select(d => (ParameterKind?)d.Kind).FirstOrDefault()
         ?? throw new ArgumentException("not a parameter of this model", nameof(p));
 
-    // Read from the fields each time: moving a module to a device may replace its Parameter objects.
-    IEnumerable<(Parameter? Parameter, ParameterKind Kind)> Declared() =>
-        new[] { (embed, ParameterKind.Embedding), (ln_f, ParameterKind.Gain), (head, ParameterKind.Head) }
-            .Concat(blocks.SelectMany(b => b.Declared()));
+    /// <summary>Every parameter with the name its module declares for it and what it is, in a fixed order: the embedding,
+    /// the final gain and the head, then each block's. The name is the per-layer curve columns' (grad_rms/blocks.0.w1),
+    /// so renaming a field renames nothing in the results; the order is the optimizer's and gradient clipping's (the
+    /// global norm sums the groups in it).</summary>
+    public IEnumerable<(string Name, Parameter Parameter, ParameterKind Kind)> Parameters() =>
+        new[] { ("embed", (Parameter?)embed, ParameterKind.Embedding), ("ln_f", ln_f, ParameterKind.Gain), ("head", head, ParameterKind.Head) }
+            .Concat(blocks.SelectMany((b, i) => b.Parameters().Select(d => ($"blocks.{i}.{d.Name}", d.Parameter, d.Kind))))
+            // Read from the fields each time: moving a module to a device may replace its Parameter objects.
+            .Where(d => d.Item2 is not null).Select(d => (d.Item1, d.Item2!, d.Item3));
 
     /// <summary>The matrix whose rows e_j make the output logits y_j = e_j·h: the head, or the embedding when tied.</summary>
     public Parameter HeadWeight => head ?? embed;
@@ -123,10 +128,12 @@ public sealed class Transformer : nn.Module
             RegisterComponents();
         }
 
-        /// <summary>Each parameter of the block with what it is: the LayerNorm gains, and the four weight matrices.</summary>
-        internal IEnumerable<(Parameter? Parameter, ParameterKind Kind)> Declared() =>
-            new[] { ln1, ln2, q_ln, k_ln }.Select(p => (p, ParameterKind.Gain))
-                .Concat(new[] { wqkv, wo, w1, w2 }.Select(p => ((Parameter?)p, ParameterKind.Linear)));
+        /// <summary>Each parameter of the block with its name and what it is: the LayerNorm gains, and the four weight matrices.</summary>
+        internal IEnumerable<(string Name, Parameter? Parameter, ParameterKind Kind)> Parameters() =>
+        [
+            ("ln1", ln1, ParameterKind.Gain), ("ln2", ln2, ParameterKind.Gain), ("wqkv", wqkv, ParameterKind.Linear), ("wo", wo, ParameterKind.Linear),
+            ("q_ln", q_ln, ParameterKind.Gain), ("k_ln", k_ln, ParameterKind.Gain), ("w1", w1, ParameterKind.Linear), ("w2", w2, ParameterKind.Linear),
+        ];
 
         internal void Initialise(Generator? generator)
         {
@@ -164,7 +171,8 @@ public sealed class Transformer : nn.Module
                 q = q * root; k = k * root;
             }
             probe?.Record(q, k, c.AttentionScale);
-            var y = CausalAttention.Apply(q, k, v, c.AttentionScale, c.Attention);
+            var y = c.AttentionSoftcap > 0 ? AttentionSoftCap.Apply(q, k, v, c.AttentionScale, c.AttentionSoftcap)
+                : CausalAttention.Apply(q, k, v, c.AttentionScale, c.Attention);
             return Linear(y.transpose(1, 2).reshape(b, t, c.Width), wo, c.Matmul);
         }
     }

@@ -5,53 +5,38 @@ using Proxies.Model;
 using Proxies.Results;
 using Proxies.Runtime;
 using Proxies.Training;
+using Proxies.Display;
 
 namespace Proxies.Notebooks;
 
 /// <summary>What a notebook's cells call: its parameters, running a named sweep with progress, loading the results.</summary>
 public static class Workbook
 {
-    public static Profile Profile => Profiles.Parse(NotebookParameters.Get("profile", "quick"));
+    /// <summary>The notebook's sweep settings (<see cref="SweepSettings.All"/>), read in one call from its parameters: what
+    /// <see cref="Use"/> set in a cell, else the PROXIES_&lt;NAME&gt; variables the headless runner sets, else the defaults.</summary>
+    public static SweepSettings Settings => SweepSettings.Read(s => NotebookParameters.TryGet(s.Name));
 
-    /// <summary>auto (CUDA when this is a CUDA build on a GPU machine, else the CPU), cpu or cuda.</summary>
-    public static string Device => NotebookParameters.Get("device", "auto");
-
-    /// <summary>The corpus and vocabulary every sweep trains on: the shipped corpus in bytes unless set (the paper profile
-    /// wants C4's shards and a 32k vocabulary; see environment.md).</summary>
-    public static string? Data => NotebookParameters.Get("data", "") is { Length: > 0 } d ? d : null;
-
-    public static string? Vocab => NotebookParameters.Get("vocab", "") is { Length: > 0 } v ? v : null;
-
-    /// <summary>Train even when a run reads its corpus more than <see cref="DataBudget.MaxEpochs"/> times (the CLI's --repeat-data).</summary>
-    public static bool RepeatData => NotebookParameters.Get("repeat-data", "false") == "true";
-
-    /// <summary>fp32, or bf16: bf16 autocast of every linear layer (<see cref="MatmulPrecision"/>), fast on GPUs and on
-    /// CPUs with bf16 matrix instructions.</summary>
-    public static MatmulPrecision Matmul => MatmulPrecisions.Parse(NotebookParameters.Get("matmul", "fp32"));
-
-    /// <summary>Sweeps with the fused C# GELU and attention kernels (<see cref="Experiment.WithFusedKernels"/>): faster
-    /// on a CPU, equal up to float32 rounding, not bit for bit.</summary>
-    public static bool FusedKernels => NotebookParameters.Get("fused-kernels", "false") switch
+    /// <summary>Sets the notebook's settings for the cells after this one (in VS Code: the parameters cell).</summary>
+    public static void Use(SweepSettings settings)
     {
-        "true" => true,
-        "false" => false,
-        var other => throw new ArgumentException($"fused-kernels \"{other}\": must be true or false"),
-    };
+        foreach (var setting in SweepSettings.All) NotebookParameters.Set(setting.Name, setting.Show(settings));
+    }
+
+    public static Profile Profile => Settings.Profile;
+
+    /// <summary>The settings, where results and figures go: what a notebook's parameters cell shows.</summary>
+    public static string Describe() => $"{Settings}; results in {ResultsRoot}; figures in {Path.GetFullPath(Figures.FigureOutput.Folder)}";
 
     /// <summary>Where sweeps go: the committed reference results (results/&lt;profile&gt;) unless told otherwise,
     /// so the quick profile opens instantly from the committed runs and any missing run is trained. bf16 runs go to
     /// results/&lt;profile&gt;-bf16 and fused-kernel runs to results/&lt;profile&gt;-fused (or -bf16-fused): a folder
     /// holds one kind of numerics.</summary>
-    public static string ResultsRoot => Path.GetFullPath(NotebookParameters.Get("results",
-        Path.Combine("..", "results", Profile.Name() + (Matmul == MatmulPrecision.Bf16 ? "-bf16" : "") + (FusedKernels ? "-fused" : ""))));
+    public static string ResultsRoot => Path.GetFullPath(NotebookParameters.TryGet("results")
+        ?? Path.Combine("..", "results", Settings.Profile.Name() + Settings.NumericsSuffix));
 
     /// <summary>A config with the notebook's numerics (matmul precision, fused kernels), for a run a notebook trains itself
     /// rather than through <see cref="Sweep"/>, which applies them to every run of its grid.</summary>
-    public static TrainConfig WithNumerics(TrainConfig c)
-    {
-        var model = c.Model with { Matmul = Matmul };
-        return c with { Model = FusedKernels ? model.WithFusedKernels() : model };
-    }
+    public static TrainConfig WithNumerics(TrainConfig c) => Settings.Apply(c);
 
     public static ProgressiveSensitivityPlan WithNumerics(ProgressiveSensitivityPlan plan) =>
         plan with { PreTrain = WithNumerics(plan.PreTrain), FineTune = WithNumerics(plan.FineTune) };
@@ -72,22 +57,29 @@ public static class Workbook
     /// write into them).</summary>
     public static bool TrainMissing => NotebookParameters.Get("train-missing", "true") != "false";
 
-    /// <summary>Runs (or resumes) a named experiment at the notebook's profile, printing a line per finished run.</summary>
-    public static ResultsStore Sweep(string experiment, int? workers = null)
+    /// <summary>Runs (or resumes) a named experiment of the catalogue at the notebook's profile, printing a line per finished run.</summary>
+    public static ResultsStore Sweep(string experiment, int? workers = null) => Sweep(Catalog.Find(experiment), workers);
+
+    /// <summary>Runs (or resumes) an experiment, a catalogue's or one declared in a cell (<see cref="Grid.Of"/>), at the
+    /// notebook's profile, numerics and data, printing a line per finished run; its results go to a folder of its name.</summary>
+    public static ResultsStore Sweep(Experiment declared, int? workers = null)
     {
-        var e = Catalog.Find(experiment).WithMatmul(Matmul).WithFusedKernels(FusedKernels).WithData(Data, Vocab);
+        string experiment = declared.Name;
+        var settings = Settings;
+        var e = settings.Apply(declared);
         if (!TrainMissing)
         {
             var recorded = new ResultsStore(ResultsRoot, experiment).Runs().Select(r => r.RunId).ToHashSet();
             int missing = Experiments.Sweep.Plan(e, Profile, Shard.All).Count(c => !recorded.Contains(c.RunId));
             if (missing > 0) throw new InvalidOperationException($"{experiment}: {missing} runs of the {Profile.Name()} profile are not in {ResultsRoot}, " +
-                $"and this notebook runs with train-missing=false; run `sweep {experiment} --profile {Profile.Name()}` first");
+                $"and this notebook runs with train-missing=false; " +
+                (Catalog.All.Any(c => c.Name == experiment) ? $"run `sweep {experiment} --profile {Profile.Name()}` first" : "run it once with train-missing=true"));
         }
-        foreach (var budget in DataBudget.Ensure(e.Runs(Profile), RepeatData)) Console.WriteLine($"data: {budget}");
+        foreach (var budget in DataBudget.Ensure(e.Runs(Profile), settings.RepeatData)) Console.WriteLine($"data: {budget}");
         int n = workers ?? Environment.ProcessorCount;
         IRunExecutor executor = n > 1 && WorkerExecutable is { } exe
-            ? new WorkerPoolExecutor(exe, Array.Empty<string>(), n, 1, Device)
-            : new InProcessExecutor(Device);
+            ? new WorkerPoolExecutor(exe, Array.Empty<string>(), n, 1, settings.Device, settings.CheckpointEvery)
+            : new InProcessExecutor(settings.Device, checkpointEvery: settings.CheckpointEvery);
         var started = DateTime.UtcNow;
         var progress = new ConsoleProgress(started);
         var summary = Experiments.Sweep.Run(e, Profile, ResultsRoot, executor, workers: n, progress: progress);
@@ -114,11 +106,11 @@ public static class Workbook
     /// <summary>The environment checks of notebook 00, as rows (check, value, ok).</summary>
     public static Table EnvironmentReport()
     {
-        var rows = new List<IReadOnlyList<object>>();
+        var rows = new List<(string Check, string Value, string Status)>();
         void Add(string check, Func<string> value)
         {
-            try { rows.Add(new object[] { check, value(), "ok" }); }
-            catch (Exception e) { rows.Add(new object[] { check, e.Message, "PROBLEM" }); }
+            try { rows.Add((check, value(), "ok")); }
+            catch (Exception e) { rows.Add((check, e.Message, "PROBLEM")); }
         }
         Add("libtorch", () => { TorchRuntime.Start(); return $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, {RuntimeInformation.OSDescription}"; });
         Add("threads", () => $"{TorchSharp.torch.get_num_threads()} intra-op threads on {Environment.ProcessorCount} cores, OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")}");
@@ -130,7 +122,7 @@ public static class Workbook
         });
         Add("figures", () => Figures.FigureOutput.ImageProblem ?? $"HTML, PNG and SVG into {Path.GetFullPath(Figures.FigureOutput.Folder)}");
         Add("workers", () => WorkerExecutable is { } w ? $"sweeps use {Environment.ProcessorCount} worker processes ({w})" : "sweeps run in this process (build lib/Proxies.Cli to use worker processes)");
-        Add("results", () => $"{ResultsRoot} (profile {Profile.Name()}, {Matmul.Name()} matmuls)");
-        return new Table("Environment", new[] { "check", "value", "status" }, rows);
+        Add("results", () => $"{ResultsRoot} (profile {Profile.Name()}, {Settings.Matmul.Name()} matmuls)");
+        return Table.Of("Environment", rows, ("check", r => r.Check), ("value", r => r.Value), ("status", r => r.Status));
     }
 }

@@ -64,20 +64,10 @@ public sealed class AdamW : IOptimizer
     /// <summary>Fraction of a group's coordinates with √v̂ &lt; ε: where ε, not the gradient, sets the update's size.</summary>
     public static string BelowEpsName(string group) => $"adam_sqrt_v_below_eps/{group}";
 
-    /// <summary>Upper edges of the |r| histogram's bins: [0, 0.1), [0.1, 0.2) … [0.9, 1.0), and [1.0, ∞) last.</summary>
-    public static readonly double[] RatioBinEdges = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, double.PositiveInfinity];
-
-    /// <summary>Share of a group's coordinates whose |r| falls in bin <paramref name="bin"/> of <see cref="RatioBinEdges"/>:
-    /// mass near 0 while Adam averages noise, near 1 when it has turned into sign descent.</summary>
-    public static string RatioHistogramName(string group, int bin) => $"adam_ratio_hist/{group}/{bin}";
-
-    /// <summary>Record the |r| histogram of every group too (the --ratio-histogram switch).</summary>
-    public bool RatioHistogram { get; init; }
-
-    public Probes.Scalars Statistics(Tensor[] updates)
+    public Runtime.Scalars Statistics(Tensor[] updates)
     {
         using var _ = no_grad();
-        var scalars = new Probes.Scalars();
+        var scalars = new Runtime.Scalars();
         double bc2 = 1 - Math.Pow(Beta2, StepCount);
         for (int i = 0; i < Groups.Count; i++)
         {
@@ -85,13 +75,6 @@ public sealed class AdamW : IOptimizer
             var magnitude = delta.abs();
             scalars.Add(RatioAboveName(Groups[i].Name), (magnitude > 0.9).to_type(ScalarType.Float32).mean());
             scalars.Add(BelowEpsName(Groups[i].Name), ((v[i] / bc2).sqrt() < Eps).to_type(ScalarType.Float32).mean());
-            if (!RatioHistogram) continue;
-            double lower = 0;
-            for (int b = 0; b < RatioBinEdges.Length; b++)
-            {
-                scalars.Add(RatioHistogramName(Groups[i].Name, b), ((magnitude >= lower) & (magnitude < RatioBinEdges[b])).to_type(ScalarType.Float32).mean());
-                lower = RatioBinEdges[b];
-            }
         }
         return scalars;
     }

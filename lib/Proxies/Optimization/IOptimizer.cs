@@ -16,7 +16,7 @@ public interface IOptimizer : IDisposable
 
     /// <summary>The optimizer's own per-group probes after a step, given that step's unscaled updates (AdamW: the
     /// update-ratio statistics of Molybog et al. 2023; SGD: none).</summary>
-    Probes.Scalars Statistics(Tensor[] updates);
+    Runtime.Scalars Statistics(Tensor[] updates);
 
     /// <summary>A copy of the state, outside any dispose scope (the caller disposes it).</summary>
     OptimizerState Save();

@@ -13,11 +13,10 @@ public static class MuParamGroups
     public static IReadOnlyList<ParameterGroup> Build(Transformer model)
     {
         var c = model.Config;
-        return model.named_parameters().Select(p =>
+        return model.Parameters().Select(p =>
         {
-            var kind = model.KindOf(p.parameter);
-            long fanIn = p.parameter.dim() == 2 ? p.parameter.shape[1] : 1;
-            return new ParameterGroup(p.name, p.parameter, kind, fanIn, LrMultiplier(c, kind));
+            long fanIn = p.Parameter.dim() == 2 ? p.Parameter.shape[1] : 1;
+            return new ParameterGroup(p.Name, p.Parameter, p.Kind, fanIn, LrMultiplier(c, p.Kind));
         }).ToList();
     }
 

@@ -1,9 +1,7 @@
+using Proxies.Model;
 using TorchSharp.Modules;
 
 namespace Proxies.Optimization;
-
-/// <summary>What a parameter is, for LR multipliers, weight decay and per-layer probes.</summary>
-public enum ParameterKind { Embedding, Linear, Head, Gain }
 
 /// <summary>One parameter with its name, kind, fan-in and LR multiplier (μParam; 1 otherwise).</summary>
 public sealed record ParameterGroup(string Name, Parameter Parameter, ParameterKind Kind, long FanIn, double LrMultiplier)

@@ -11,7 +11,7 @@ public sealed class Sgd(IReadOnlyList<ParameterGroup> groups, double weightDecay
 {
     public IReadOnlyList<ParameterGroup> Groups => groups;
 
-    public Probes.Scalars Statistics(Tensor[] updates) => new();
+    public Runtime.Scalars Statistics(Tensor[] updates) => new();
 
     /// <summary>Plain SGD keeps no state.</summary>
     public OptimizerState Save() => new([], 0);

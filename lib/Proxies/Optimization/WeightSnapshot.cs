@@ -8,6 +8,9 @@ public sealed class WeightSnapshot(IReadOnlyList<ParameterGroup> groups) : IDisp
 {
     readonly Tensor[] weights = groups.Select(g => g.Parameter.detach().clone().DetachFromDisposeScope()).ToArray();
 
+    /// <summary>The saved weights, in group order.</summary>
+    public IReadOnlyList<Tensor> Tensors => weights;
+
     /// <summary>Copies the saved weights into <paramref name="into"/>, groups in the same order as taken.</summary>
     public void CopyInto(IReadOnlyList<ParameterGroup> into)
     {

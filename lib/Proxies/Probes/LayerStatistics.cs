@@ -1,5 +1,6 @@
 using Proxies.Optimization;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Probes;
 

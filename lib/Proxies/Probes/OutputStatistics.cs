@@ -1,6 +1,7 @@
 using Proxies.Losses;
 using Proxies.Model;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Probes;
 

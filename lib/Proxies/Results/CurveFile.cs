@@ -1,5 +1,6 @@
 using System.Text;
 using Proxies.Probes;
+using Proxies.Runtime;
 
 namespace Proxies.Results;
 

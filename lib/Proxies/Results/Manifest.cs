@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Proxies.Training;
+using Proxies.Runtime;
 
 namespace Proxies.Results;
 

@@ -23,6 +23,9 @@ public sealed class ResultsStore
 
     public string CurvePath(string runId) => Path.Combine(CurvesFolder, runId + ".csv");
 
+    /// <summary>A run's checkpoint where this store keeps them: beside the curves, one file per run id.</summary>
+    public Training.RunCheckpoint Checkpoint(string runId, int every) => new(Path.Combine(Folder, "checkpoints", runId + ".ckpt"), every);
+
     public List<RunResult> Runs() => File.Exists(RunsCsv) ? RunsTable.Read(RunsCsv) : new List<RunResult>();
 
     /// <summary>The numerics of the runs recorded here (<see cref="ModelConfig.Numerics"/>). An experiment's analysis pools

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Proxies.Training;
+using Proxies.Runtime;
 
 namespace Proxies.Results;
 

@@ -70,8 +70,8 @@ public static class TorchRuntime
     /// <summary>
     /// libtorch's CPU allocator uses malloc, and glibc serves blocks above its mmap threshold (128 KiB, adaptive up
     /// to 32 MiB) with fresh mmaps that are returned on free, so every op on a large tensor (the B·T × V logits)
-    /// page-faults its memory in again. Keeping freed memory in the heap removes that: measured here, a step of a
-    /// word-level model (vocabulary 8,192) went from 84 to 57 ms.
+    /// page-faults its memory in again. Keeping freed memory in the heap removes that (a third off a word-level model's
+    /// step: docs/performance.md#why-the-code-is-as-it-is).
     /// </summary>
     static void KeepFreedMemory()
     {

@@ -43,6 +43,10 @@ public static class ConfigSwitches
             (c, v) => c with { Model = c.Model with { FinalLnGain = v } }),
         Number("--logit-softcap", "logit_softcap", "y ← C·tanh(y/C) on the output logits (0: off)", c => c.Model.LogitSoftcap,
             (c, v) => c with { Model = c.Model with { LogitSoftcap = v } }, (_, v) => v >= 0 ? null : "must be 0 (off) or a positive cap such as 30"),
+        Number("--attention-softcap", "attention_softcap", "z ← c·tanh(z/c) on every attention logit (0: off; Gemma 2: 50)", c => c.Model.AttentionSoftcap,
+            (c, v) => c with { Model = c.Model with { AttentionSoftcap = v } },
+            (c, v) => v < 0 ? "must be 0 (off) or a positive cap such as 50"
+                : v > 0 && c.Model.Attention == AttentionKind.Fused ? "the fused attention kernel has no cap; use --attention sdpa" : null),
         Number("--embed-grad-shrink", "embed_grad_shrink", "α: x ← α·x + (1−α)·stopgrad(x) on the embedding output, the embedding's gradient × α (1: off; GLM-130B: 0.1)",
             c => c.Model.EmbedGradShrink, (c, v) => c with { Model = c.Model with { EmbedGradShrink = v } },
             (_, v) => v > 0 && v <= 1 ? null : "must be in (0, 1]: 1 is off, GLM-130B uses 0.1"),

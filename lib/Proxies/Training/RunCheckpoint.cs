@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Proxies.Optimization;
 using Proxies.Probes;
-using Proxies.Results;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Training;
 
@@ -16,15 +16,16 @@ namespace Proxies.Training;
 /// What makes the continuation exact: the weights and AdamW's moments and step count (the schedule is a function of
 /// the step); the number of windows the batch sampler has drawn (its seeded generator is replayed that far, so the next
 /// batch is the one the uninterrupted run would draw: the position in the token stream); the curve so far and the
-/// initial values. A run that rewinds on loss spikes (<see cref="SpikeRestart"/>) keeps its rewind points in memory
-/// only, so it is not checkpointed: it starts again from step 0. Bit for bit holds when the run goes on with the same
+/// initial values. The weights, moments and step are the state's <see cref="TrainState.Snapshot"/>, the same snapshot a
+/// skip-and-restart rewinds to. A run that rewinds on loss spikes (<see cref="Hooks.SpikeRestart"/>) keeps its rewind
+/// points and its spike detector's average in memory only, so it is not checkpointed: it starts again from step 0. Bit for bit holds when the run goes on with the same
 /// thread count, CPU kind and libtorch (a Slurm requeue onto another node type, or a sweep resumed with another
 /// --workers, continues from exactly the saved state, with that machine's rounding).
 ///
 /// File: "PRXCKPT1", a little-endian int32 length and that many bytes of UTF-8 JSON (<see cref="Header"/>), then each
 /// tensor's float32 values in the header's order (every parameter group, then the optimizer's state tensors).
 /// </summary>
-public sealed class RunCheckpoint(string path, int every)
+public sealed class RunCheckpoint(string path, int every) : ITrainingHook
 {
     /// <summary>Steps between checkpoints in sweeps and `train` unless told otherwise (a d128 checkpoint: ~10 MB, a few ms).</summary>
     public const int DefaultEvery = 500;
@@ -41,21 +42,26 @@ public sealed class RunCheckpoint(string path, int every)
         double WallSeconds, double TrainSeconds, Dictionary<string, double> Initial, List<Dictionary<string, double>> Curve,
         List<long[]> Shapes);
 
-    /// <summary>What a resumed run goes on with.</summary>
-    public sealed record Resumed(int NextStep, int StepsDone, double WallSeconds, double TrainSeconds);
-
     /// <summary>Whether to checkpoint after step <paramref name="step"/> of a run of <paramref name="steps"/>: every
     /// <see cref="Every"/> steps, never after the last (the run is about to be recorded).</summary>
     public bool Due(int step, int steps) => Every > 0 && (step + 1) % Every == 0 && step + 1 < steps;
 
-    public void Save(string runId, int nextStep, int stepsDone, double wallSeconds, double trainSeconds,
-        IReadOnlyList<ParameterGroup> groups, IOptimizer optimizer, long windowsDrawn, Curve curve, IReadOnlyDictionary<string, double> initial)
+    /// <summary>Goes on from the saved state when there is one for this run.</summary>
+    public void Start(TrainState state) => Restore(state);
+
+    /// <summary>Saves the state when a checkpoint is due after this step.</summary>
+    public void AfterRecorded(StepContext step)
     {
-        using var state = optimizer.Save();
-        var tensors = groups.Select(g => (Tensor)g.Parameter).Concat(state.Tensors).ToList();
-        var header = new Header(runId, nextStep, stepsDone, windowsDrawn, state.StepCount, wallSeconds, trainSeconds,
-            new Dictionary<string, double>(initial), curve.Rows.Select(r => new Dictionary<string, double>(r)).ToList(),
-            tensors.Select(t => t.shape).ToList());
+        if (Due(step.Step, step.State.Config.Steps)) Save(step.State);
+    }
+
+    public void Save(TrainState state)
+    {
+        using var snapshot = state.Snapshot();
+        var tensors = snapshot.Tensors.ToList();
+        var header = new Header(state.Config.RunId, state.Step, state.StepsDone, state.Sampler.WindowsDrawn, snapshot.Optimizer.StepCount,
+            state.WallSeconds, state.TrainSeconds, new Dictionary<string, double>(state.Initial),
+            state.Curve.Rows.Select(r => new Dictionary<string, double>(r)).ToList(), tensors.Select(t => t.shape).ToList());
         AtomicFile.Write(Path, stream =>
         {
             var json = JsonSerializer.SerializeToUtf8Bytes(header, TrainConfig.JsonOptions);
@@ -70,13 +76,14 @@ public sealed class RunCheckpoint(string path, int every)
         });
     }
 
-    /// <summary>Loads the checkpoint into the run's model, optimizer, sampler, curve and initial values when there is one
-    /// for this run; null (and nothing changed) when there is none. A checkpoint of another run, or one that does not fit
-    /// this model, is an error: the file is named after the run id, so either means a damaged or misplaced file.</summary>
-    public Resumed? Restore(string runId, IReadOnlyList<ParameterGroup> groups, IOptimizer optimizer, Data.BatchSampler sampler,
-        Curve curve, Dictionary<string, double> initial)
+    /// <summary>Loads the checkpoint into the state (weights, optimizer, step, sampler position, curve, initial values and
+    /// clocks) when there is one for this run; false (and nothing changed) when there is none. A checkpoint of another run,
+    /// or one that does not fit this model, is an error: the file is named after the run id, so either means a damaged or
+    /// misplaced file.</summary>
+    public bool Restore(TrainState state)
     {
-        if (!File.Exists(Path)) return null;
+        if (!File.Exists(Path)) return false;
+        string runId = state.Config.RunId;
         using var stream = File.OpenRead(Path);
         using var reader = new BinaryReader(stream);
         if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
@@ -88,8 +95,8 @@ public sealed class RunCheckpoint(string path, int every)
             throw new IOException($"{Path} is damaged ({e.Message}); delete it to start the run from step 0", e);
         }
         if (header.RunId != runId) throw new IOException($"{Path} holds run {header.RunId}, not {runId}; delete it to start the run from step 0");
-        using var state = optimizer.Save();
-        var into = groups.Select(g => (Tensor)g.Parameter).Concat(state.Tensors).ToList();
+        using var saved = state.Snapshot();   // the shapes to read into
+        var into = saved.Tensors.ToList();
         if (into.Count != header.Shapes.Count || into.Zip(header.Shapes).Any(p => !p.First.shape.SequenceEqual(p.Second)))
             throw new IOException($"{Path} does not fit this run's model and optimizer; delete it to start the run from step 0");
 
@@ -98,24 +105,22 @@ public sealed class RunCheckpoint(string path, int every)
             {
                 var values = new float[t.numel()];
                 stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
-                using var saved = tensor(values, t.shape);
-                t.copy_(saved);
+                using var read = tensor(values, t.shape);
+                t.copy_(read);
             }
         if (stream.Position != stream.Length) throw new IOException($"{Path} is longer than its header says; delete it to start the run from step 0");
-        optimizer.Restore(state with { StepCount = header.OptimizerSteps });
-        sampler.SkipWindows(header.WindowsDrawn);
-        foreach (var row in header.Curve) curve.Add(row);
-        foreach (var (name, value) in header.Initial) initial[name] = value;
+        state.Restore(saved with { NextStep = header.NextStep, Optimizer = saved.Optimizer with { StepCount = header.OptimizerSteps } });
+        state.StepsDone = header.StepsDone;
+        state.Sampler.SkipWindows(header.WindowsDrawn);
+        foreach (var row in header.Curve) state.Curve.Add(row);
+        foreach (var (name, value) in header.Initial) state.Initial[name] = value;
+        state.ContinueClocks(header.WallSeconds, header.TrainSeconds);
         ResumedAt = header.NextStep;
-        return new Resumed(header.NextStep, header.StepsDone, header.WallSeconds, header.TrainSeconds);
+        return true;
     }
 
     public void Delete()
     {
         if (File.Exists(Path)) File.Delete(Path);   // a run shorter than Every steps never wrote one (nor its folder)
     }
-
-    /// <summary>A run's checkpoint where a results store keeps them: beside the curves, one file per run id.</summary>
-    public static RunCheckpoint In(ResultsStore store, string runId, int every) =>
-        new(System.IO.Path.Combine(store.Folder, "checkpoints", runId + ".ckpt"), every);
 }

@@ -94,8 +94,7 @@ public sealed record TrainConfig
 
     /// <summary>The run's cost in FLOP-equivalents: its matrix-multiply FLOPs (<see cref="Model.Flops.PerStep"/> × steps)
     /// plus a fixed 3·10⁸ per layer and step for what does not scale with the products (op dispatch, norms, the
-    /// optimizer's per-tensor work). Without that term a width-32 run's time is under-estimated twofold: on 2 cores
-    /// the quick ladder's 300-step runs took 6 / 19 / 108 s, which this cost puts at 6.0 / 22 / 120 s at 30 GFLOP/s.
+    /// optimizer's per-tensor work): without it a width-32 run's time is under-estimated twofold (docs/performance.md#why-the-code-is-as-it-is).
     /// A sweep orders its runs by it and estimates the time left from it.</summary>
     [JsonIgnore]
     public double Cost => (Proxies.Model.Flops.PerStep(Model, BatchSize) + 3e8 * Model.Depth) * Steps;

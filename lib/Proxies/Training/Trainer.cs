@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Proxies.Data;
 using Proxies.Losses;
 using Proxies.Model;
@@ -10,10 +9,10 @@ using static TorchSharp.torch;
 namespace Proxies.Training;
 
 /// <summary>
-/// The training loop, a straight line: data, model, optimizer, then per step forward → loss → backward →
-/// clip → optimizer (→ μ-centering), with probes every <see cref="TrainConfig.ProbeEvery"/> steps. Divergence is
-/// a result: the run stops at the first step whose loss, gradient norm or log Z is not finite and is recorded as
-/// diverged at that step; a final held-out loss above the initial loss also counts as diverged (the paper's rule).
+/// The training loop: a <see cref="TrainState"/>, the run's hooks (<see cref="Hooks"/>), and one
+/// <see cref="TrainStep"/> after another. Divergence is a result: the run stops at the first step whose loss, gradient
+/// norm or log Z is not finite and is recorded as diverged at that step; a final held-out loss above the initial loss
+/// also counts as diverged (the paper's rule).
 /// </summary>
 public static class Trainer
 {
@@ -35,112 +34,85 @@ public static class Trainer
         if (config.Model.FusedKernels && Model.Fused.Kernels.CannotRun(device.type) is { } why)
             throw new InvalidConfigException([new ConfigError("--attention/--gelu", $"{ConfigSwitches.Find("--attention").Show(config)}/{ConfigSwitches.Find("--gelu").Show(config)}",
                 $"the fused kernels cannot run: {why}; use --attention sdpa --gelu tanh (or drop --fused-kernels)")]);
-        var streams = TokenStreams.Load(config.Data ?? TextCorpus.DefaultPath, config.Vocab);
-        var modelConfig = config.Model with { Vocab = streams.Vocab };
-        var clock = Stopwatch.StartNew();
 
-        // A generator of the run's own, not the global one: runs side by side in one process (tests, notebooks)
-        // must not draw from each other's stream. Seeded alike, it yields what manual_seed(seed) would.
-        using var generator = new Generator((ulong)config.Seed);
-        using var model = new Transformer(modelConfig, device, generator);
-        startFrom?.Invoke(model);
-        var groups = MuParamGroups.Build(model);
-        using IOptimizer optimizer = config.Optimizer == OptimizerKind.Sgd
-            ? new Sgd(groups, config.WeightDecay, config.WdMode)
-            : new AdamW(groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode) { RatioHistogram = config.RatioHistogram };
-        var sampler = new BatchSampler(streams.Train, config.BatchSize, modelConfig.SeqLen, config.Seed);
-        var schedule = config.Schedule;
-        var curve = new Curve();
-        var parameters = groups.Select(g => (Tensor)g.Parameter).ToList();
-
-        using var restart = config.SpikeRestart > 0 ? new SpikeRestart(config, groups, optimizer) : null;
-        if (restart is not null) checkpoint = null;   // its rewind points live in memory only (see RunCheckpoint)
-        var initial = new Dictionary<string, double>();
-        var resumed = checkpoint?.Restore(config.RunId, groups, optimizer, sampler, curve, initial);
-        if (resumed is null)
+        using var state = new TrainState(config, device, startFrom);
+        var hooks = Hooks(config, afterStep, checkpoint);
+        try
         {
-            initial[RunSummary.Initial(RunSummary.EvalLoss)] = EvalLoss(model, streams, config, device);
-            initial[RunSummary.Initial(OutputStatistics.HeadMuNorm)] = OutputStatistics.MuNorm(model.HeadWeight);
+            foreach (var hook in hooks) hook.Start(state);
+            if (state.Initial.Count == 0)
+            {
+                state.Initial[RunSummary.Initial(RunSummary.EvalLoss)] = state.EvalLoss();
+                state.Initial[RunSummary.Initial(OutputStatistics.HeadMuNorm)] = OutputStatistics.MuNorm(state.Model.HeadWeight);
+            }
+            state.StartTraining();
+            while (state.Step < config.Steps)
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var (step, read) = TrainStep.Take(state, hooks, state.Sampler.Next(device));
+                if (hooks.Any(h => h.Undo(step, read))) continue;
+                Record(state, step, read, progress);
+                if (state.DivergedStep >= 0) break;
+                foreach (var hook in hooks) hook.AfterRecorded(step);
+            }
+            return Finish(state);
         }
-        int divergedStep = -1, stepsDone = resumed?.StepsDone ?? 0;
-        double wallBefore = resumed?.WallSeconds ?? 0, trainBefore = resumed?.TrainSeconds ?? 0;
-        var trainClock = Stopwatch.StartNew();
-
-        for (int step = resumed?.NextStep ?? 0; step < config.Steps; step++)
+        finally
         {
-            cancel.ThrowIfCancellationRequested();
-            bool probing = step % config.ProbeEvery == 0 || step == config.Steps - 1;
-            using var scope = NewDisposeScope();
-            var (inputs, targets) = sampler.Next(device);
-            var attention = probing ? new ForwardProbe() : null;
-            var logits = model.Forward(inputs, attention);
-            var loss = LanguageModelLoss.Compute(logits, targets, config.ZLoss);
-            var total = config.MuLoss > 0 ? loss.Total + OutputLogitFixes.MuLoss(model.HeadWeight, config.MuLoss) : loss.Total;
-            optimizer.ZeroGrad();
-            total.backward();
-
-            Tensor[]? gradRms = probing ? groups.Select(g => LayerStatistics.Rms(g.Parameter.grad!)).ToArray() : null;
-            var gradNorm = GradientClipping.ClipGlobalNorm(parameters, config.ClipNorm);
-            var updates = probing ? new Tensor[groups.Count] : null;
-            optimizer.Step(config.Lr, schedule.Multiplier(step), updates);
-            if (config.MuCentering) OutputLogitFixes.CenterHead(model.HeadWeight);
-            stepsDone++;
-            afterStep?.Invoke(step, model);
-
-            // Between probes only the loss and gradient norm are read (one small transfer), so divergence is caught at
-            // the step it happens; on probe steps every probe's named values come in one transfer (metrics as data).
-            var scalars = new Scalars().Add(GradientClipping.GradNorm, gradNorm);
-            if (probing)
-                scalars.Add(loss.Statistics())
-                    .Add(OutputStatistics.Collect(model, attention!.FinalHiddenMean!))
-                    .Add(attention.Scalars())
-                    .Add(LayerStatistics.Collect(groups, gradRms!, updates!))
-                    .Add(optimizer.Statistics(updates!));
-            else
-                scalars.Add(RunSummary.Loss, loss.CrossEntropy);
-            var read = scalars.Read();
-            if (restart?.After(step, read[RunSummary.Loss]) is int rewoundTo)
-            {
-                curve.Add(new Dictionary<string, double>
-                    { ["step"] = step, ["lr"] = schedule.LearningRate(step), [RunSummary.Loss] = read[RunSummary.Loss], [SpikeRestart.RewoundTo] = rewoundTo });
-                sampler.Skip(config.RestartSkip);
-                step = rewoundTo - 1;
-                continue;
-            }
-            bool finite = new[] { RunSummary.Loss, GradientClipping.GradNorm, LossTerms.LogZName }
-                .All(name => !read.TryGetValue(name, out var v) || double.IsFinite(v));
-            if (probing || !finite)   // nothing recorded between probes unless the run diverged
-            {
-                var values = new Dictionary<string, double> { ["step"] = step, ["lr"] = schedule.LearningRate(step) };
-                foreach (var (name, value) in read) values[name] = value;
-
-                if (probing && config.EvalEvery > 0 && step > 0 && step % config.EvalEvery == 0)
-                    values[RunSummary.EvalLoss] = EvalLoss(model, streams, config, device);
-                curve.Add(values);
-                if (probing)
-                    progress?.Report(new TrainProgress(step, config.Steps, values[RunSummary.Loss], values[ForwardProbe.MaxLogit], wallBefore + clock.Elapsed.TotalSeconds));
-                if (!finite)
-                {
-                    divergedStep = step;
-                    break;
-                }
-            }
-            if (checkpoint?.Due(step, config.Steps) == true)
-                checkpoint.Save(config.RunId, step + 1, stepsDone, wallBefore + clock.Elapsed.TotalSeconds, trainBefore + trainClock.Elapsed.TotalSeconds,
-                    groups, optimizer, sampler.WindowsDrawn, curve, initial);
+            foreach (var hook in hooks.OfType<IDisposable>()) hook.Dispose();
         }
-        double trainSeconds = trainBefore + trainClock.Elapsed.TotalSeconds;
+    }
 
-        double finalEval = divergedStep >= 0 ? double.NaN : EvalLoss(model, streams, config, device);
-        if (curve.Count > 0 && divergedStep < 0) curve.SetLast(RunSummary.EvalLoss, finalEval);
+    /// <summary>The run's hooks, in the order they act at each point of a step: the loss terms (z-loss, then μ-loss),
+    /// the edits after the update (μ-centering, then the caller's action), the probes, then skip-and-restart or
+    /// checkpointing. A run that rewinds on spikes is not checkpointed (see <see cref="RunCheckpoint"/>).</summary>
+    static IReadOnlyList<ITrainingHook> Hooks(TrainConfig config, Action<int, Transformer>? afterStep, RunCheckpoint? checkpoint)
+    {
+        var restart = Training.Hooks.SpikeRestart.For(config);
+        return new ITrainingHook?[]
+        {
+            Training.Hooks.ZLoss.For(config), Training.Hooks.MuLoss.For(config), Training.Hooks.MuCentering.For(config),
+            afterStep is null ? null : new Training.Hooks.AfterStep(afterStep),
+            new Training.Hooks.StandardProbes(), Training.Hooks.RatioHistogram.For(config),
+            restart, restart is null ? checkpoint : null,
+        }.OfType<ITrainingHook>().ToList();
+    }
+
+    /// <summary>Adds a probe step's values to the curve (with the held-out loss when due) and reports progress; between
+    /// probes nothing is recorded unless the step diverged, which ends the run.</summary>
+    static void Record(TrainState state, StepContext step, Dictionary<string, double> read, IProgress<TrainProgress>? progress)
+    {
+        var config = state.Config;
+        bool finite = new[] { RunSummary.Loss, GradientClipping.GradNorm, LossTerms.LogZName }
+            .All(name => !read.TryGetValue(name, out var v) || double.IsFinite(v));
+        if (!step.Probing && finite) return;
+        var values = new Dictionary<string, double> { ["step"] = step.Step, ["lr"] = state.Schedule.LearningRate(step.Step) };
+        foreach (var (name, value) in read) values[name] = value;
+        if (step.Probing && config.EvalEvery > 0 && step.Step > 0 && step.Step % config.EvalEvery == 0)
+            values[RunSummary.EvalLoss] = state.EvalLoss();
+        state.Curve.Add(values);
+        if (step.Probing)
+            progress?.Report(new TrainProgress(step.Step, config.Steps, values[RunSummary.Loss], values[ForwardProbe.MaxLogit], state.WallSeconds));
+        if (!finite) state.DivergedStep = step.Step;
+    }
+
+    /// <summary>The final held-out loss and the run's summary.</summary>
+    static (RunResult, Curve) Finish(TrainState state)
+    {
+        double trainSeconds = state.TrainSeconds;
+        bool diverged = state.DivergedStep >= 0;
+        double finalEval = diverged ? double.NaN : state.EvalLoss();
+        if (state.Curve.Count > 0 && !diverged) state.Curve.SetLast(RunSummary.EvalLoss, finalEval);
+        var model = state.Model.Config;
         var result = new RunResult
         {
-            RunId = config.RunId,
-            Config = config,
-            Values = RunSummary.Of(config, curve, initial, finalEval, divergedStep, stepsDone, modelConfig.NonEmbeddingParams, modelConfig.Vocab,
-                wallBefore + clock.Elapsed.TotalSeconds, 1000 * trainSeconds / Math.Max(1, stepsDone)),
+            RunId = state.Config.RunId,
+            Config = state.Config,
+            Values = RunSummary.Of(state.Config, state.Curve, state.Initial, finalEval, state.DivergedStep, state.StepsDone, model.NonEmbeddingParams,
+                model.Vocab, state.WallSeconds, 1000 * trainSeconds / Math.Max(1, state.StepsDone)),
         };
-        return (result, curve);
+        return (result, state.Curve);
     }
 
     /// <summary>Mean cross-entropy over the fixed held-out batches.</summary>
@@ -152,7 +124,7 @@ public static class Trainer
         foreach (var (inputs, targets) in BatchSampler.EvalBatches(streams.Eval, config.EvalBatches, config.BatchSize, model.Config.SeqLen, device))
         {
             using var scope = NewDisposeScope();
-            sum += LanguageModelLoss.Compute(model.Forward(inputs), targets, 0).CrossEntropy.item<float>();
+            sum += LanguageModelLoss.Compute(model.Forward(inputs), targets).CrossEntropy.item<float>();
             n++;
         }
         return sum / n;

@@ -7,9 +7,9 @@ namespace Proxies.Tests.Cli;
 
 public class SlurmArrayTests
 {
-    static readonly SlurmArray.Job Job = new("lr-sensitivity", Profile.Paper, MatmulPrecision.Bf16, "cuda", 4, "/data/my runs",
-        "/home/me/proxies", "/usr/bin/dotnet", ["/home/me/proxies/lib/Proxies.Cli/bin/Release/net10.0/Proxies.Cli.dll"],
-        ["--data", "/data/c4/en/c4-*.json.gz", "--vocab", "/models/t5/spiece.model"]);
+    static readonly SlurmArray.Job Job = new("lr-sensitivity",
+        new SweepSettings { Profile = Profile.Paper, Matmul = MatmulPrecision.Bf16, Device = "cuda", Data = "/data/c4/en/c4-*.json.gz", Vocab = "/models/t5/spiece.model", RepeatData = true },
+        4, "/data/my runs", "/home/me/proxies", "/usr/bin/dotnet", ["/home/me/proxies/lib/Proxies.Cli/bin/Release/net10.0/Proxies.Cli.dll"]);
 
     [Fact]
     public void TheArrayRunsShardIOfNIntoItsOwnFolderAndIsRequeuedOnPreemption()
@@ -22,7 +22,9 @@ public class SlurmArrayTests
         Assert.Contains("#SBATCH --open-mode=append\n", script);
         Assert.Contains("#SBATCH --chdir=/home/me/proxies\n", script);
         Assert.Contains("#SBATCH --output=/data/my runs/slurm/lr-sensitivity/task-%a.log\n", script);
-        Assert.Contains("exec '/usr/bin/dotnet' '/home/me/proxies/lib/Proxies.Cli/bin/Release/net10.0/Proxies.Cli.dll' sweep lr-sensitivity --profile paper --matmul bf16 --device cuda '--data' '/data/c4/en/c4-*.json.gz' '--vocab' '/models/t5/spiece.model'", script);
+        // Every sweep setting reaches the task, the defaults too (a task must not pick up another default).
+        Assert.Contains("exec '/usr/bin/dotnet' '/home/me/proxies/lib/Proxies.Cli/bin/Release/net10.0/Proxies.Cli.dll' sweep lr-sensitivity '--profile' 'paper' '--matmul' 'bf16' " +
+            "'--data' '/data/c4/en/c4-*.json.gz' '--vocab' '/models/t5/spiece.model' '--repeat-data' '--device' 'cuda' '--checkpoint-every' '500' \\", script);
         Assert.Contains("--shard \"$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\" --workers 1", script);
         Assert.Contains("--out '/data/my runs/slurm/lr-sensitivity/task-'\"$SLURM_ARRAY_TASK_ID\"", script);
         AssertBashParses(script);

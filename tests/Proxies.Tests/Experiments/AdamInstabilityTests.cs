@@ -48,7 +48,7 @@ public class AdamInstabilityTests : TorchTest
         // at 2.8: the detector (β 0.9, settle 20) sees 2.8 > 1.3·2 on the kept rows only; 3 is a restart, not a spike.
         var curve = new Curve();
         for (int s = 0; s < 25; s++) curve.Add(Row(s, 2));
-        curve.Add(new Dictionary<string, double> { ["step"] = 25, [RunSummary.Loss] = 3, [SpikeRestart.RewoundTo] = 20 });
+        curve.Add(new Dictionary<string, double> { ["step"] = 25, [RunSummary.Loss] = 3, [Proxies.Training.Hooks.SpikeRestart.RewoundTo] = 20 });
         for (int s = 20; s < 30; s++) curve.Add(Row(s, s == 27 ? 2.8 : 2));
         var run = new RunResult { RunId = "x", Config = new TrainConfig(), Values = new Dictionary<string, double>() };
         var summary = AdamInstability.Summarise(run, curve);
@@ -68,7 +68,7 @@ public class AdamInstabilityTests : TorchTest
         using var model = new Transformer(config, CPU, generator);
         var tokens = randint(0, 256, new long[] { 2, 9 }, generator: generator);
         var logits = model.Forward(tokens[.., ..8]);
-        Proxies.Losses.LanguageModelLoss.Compute(logits, tokens[.., 1..], 0).Total.backward();
+        Proxies.Losses.LanguageModelLoss.Compute(logits, tokens[.., 1..]).CrossEntropy.backward();
         var curve = new Curve();
         var row = new Dictionary<string, double> { ["step"] = 0 };
         var groups = MuParamGroups.Build(model);
@@ -87,6 +87,6 @@ public class AdamInstabilityTests : TorchTest
         Assert.Equal("0.0–0.1", AdamInstability.BinLabel(0));
         Assert.Equal("0.9–1.0", AdamInstability.BinLabel(9));
         Assert.Equal("≥ 1.0", AdamInstability.BinLabel(10));
-        Assert.Equal(11, AdamW.RatioBinEdges.Length);
+        Assert.Equal(11, Proxies.Training.Hooks.RatioHistogram.BinEdges.Length);
     }
 }

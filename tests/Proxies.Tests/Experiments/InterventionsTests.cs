@@ -69,8 +69,8 @@ public class InterventionsTests
         Assert.Equal(new[] { (32, 2, 1), (64, 2, 2), (128, 2, 4) }, families["width"]);
         Assert.Equal(new[] { (32, 1, 1), (64, 2, 2), (128, 4, 4) }, families["joint"]);
         var runs = Interventions.DepthWidth(Profile.Quick);
-        var byDefault = runs.Where(r => r.Variant == Interventions.DepthWidthDefault).ToList();
-        var withoutQkLn = runs.Where(r => r.Variant == Interventions.DepthWidthWithoutQkLn).ToList();
+        var byDefault = runs.Where(r => r.Variant == Variant.Default.Label).ToList();
+        var withoutQkLn = runs.Where(r => r.Variant == Variant.QkLnOff.Label).ToList();
         Assert.Equal(7 * 7 * 3, byDefault.Count);                // 7 distinct sizes × 7 LRs × 3 seeds: shared sizes are one run
         Assert.All(byDefault, r => Assert.True(r.Model.QkLayerNorm));
         // E.2's arm: the depth and width families (5 distinct sizes) without qk-layernorm, on the same seeds.

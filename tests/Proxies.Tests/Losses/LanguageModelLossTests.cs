@@ -16,10 +16,10 @@ public class LanguageModelLossTests : TorchTest
         double z = (logZ[0] * logZ[0] + logZ[1] * logZ[1]) / 2;
 
         var logits = tensor(y.SelectMany(r => r.Select(v => (float)v)).ToArray()).reshape(1, 2, 3);
-        var terms = LanguageModelLoss.Compute(logits, tensor(new long[] { 0, 2 }).reshape(1, 2), 1e-4);
+        var terms = LanguageModelLoss.Compute(logits, tensor(new long[] { 0, 2 }).reshape(1, 2));
         Assert.Equal(ce, terms.CrossEntropy.item<float>(), 5);
         Assert.Equal(z, terms.ZLoss.item<float>(), 4);
-        Assert.Equal(ce + 1e-4 * z, terms.Total.item<float>(), 5);
+        Assert.Equal(1e-4 * z, terms.ZLossTerm(1e-4).item<float>(), 7);
         var stats = terms.Statistics().Read();
         Assert.Equal(new[] { "loss", "z_loss", "output_logit_mean", "log_z", "logit_std" }, stats.Keys);
         Assert.Equal(ce, stats["loss"], 5);
@@ -35,8 +35,8 @@ public class LanguageModelLossTests : TorchTest
     {
         // d/dy [c·(log Z)²] = 2c·log Z·softmax(y), added to the CE gradient softmax(y) − onehot.
         var y = tensor(new float[] { 1, 2, 3 }).reshape(1, 1, 3).requires_grad_();
-        var terms = LanguageModelLoss.Compute(y, tensor(new long[] { 1 }).reshape(1, 1), 0.5);
-        terms.Total.backward();
+        var terms = LanguageModelLoss.Compute(y, tensor(new long[] { 1 }).reshape(1, 1));
+        (terms.CrossEntropy + terms.ZLossTerm(0.5)).backward();
         double logZ = Math.Log(Math.Exp(1) + Math.Exp(2) + Math.Exp(3));
         var grad = y.grad!.data<float>().ToArray();
         for (int j = 0; j < 3; j++)

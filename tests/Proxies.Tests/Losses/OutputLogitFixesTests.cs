@@ -78,7 +78,7 @@ public class OutputLogitFixesTests : TorchTest
             using var scope = NewDisposeScope();
             var (x, y) = sampler.Next(CPU);
             opt.ZeroGrad();
-            LanguageModelLoss.Compute(model.Forward(x), y, 0).Total.backward();
+            LanguageModelLoss.Compute(model.Forward(x), y).CrossEntropy.backward();
             opt.Step(0.1, 1);
         }
         return (mu0.norm().item<float>(), (OutputLogitFixes.Mu(model.HeadWeight) - mu0).norm().item<float>());

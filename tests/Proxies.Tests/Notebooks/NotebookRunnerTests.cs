@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using Proxies.Notebooks;
+using Proxies.Display;
 
 namespace Proxies.Tests.Notebooks;
 
@@ -48,11 +49,13 @@ public class NotebookRunnerTests
             ("csharp", "x += 22;\ndisplay(x);\nConsole.WriteLine(\"after display\");"),
             ("csharp", "await Task.Delay(1);\nvar words = new List<string> { \"a\", \"b\" }.Select(w => w.ToUpper(CultureInfo.InvariantCulture));\nstring.Join(\"+\", words)"),
             ("csharp", "#r \"lib/Greeter.dll\"\nGreeting.Hello.Say(\"notebook\")"),
-            ("csharp", $"#r \"{typeof(Table).Assembly.Location}\"\nnew Proxies.Notebooks.Table(\"t\", new[] {{ \"a\" }}, new[] {{ new object[] {{ 1.5 }} }}).Show();"));
+            ("csharp", $"#r \"{typeof(Table).Assembly.Location}\"\nvar t = Proxies.Display.Table.FromRows(\"t\", new[] {{ \"a\", \"b\" }}, new[] {{ new object[] {{ 1.5, \"x\" }} }});\nt.Show();"),
+            // A Deedle frame left as a cell's value shows as the workbook's table (Proxies.Display.FrameFormatter).
+            ("csharp", "t.Frame"));
         WriteGreeter(Path.Combine(Path.GetDirectoryName(path)!, "lib"));
         var (run, cells) = Execute(path);
         Assert.True(run.Succeeded, run.Error);
-        Assert.Equal(5, run.CellsRun);
+        Assert.Equal(6, run.CellsRun);
         Assert.Equal("hello\n", AllText(cells[1]));
         var shown = Outputs(cells[2]);
         Assert.Equal("display_data", (string?)shown[0]["output_type"]);
@@ -65,6 +68,9 @@ public class NotebookRunnerTests
         var table = Outputs(cells[5]).Single();
         Assert.StartsWith("<table><caption>t</caption>", Text(table["data"]!["text/html"]));
         Assert.Contains("1.500", Text(table["data"]!["text/plain"]));
+        var frame = Outputs(cells[6]).Single();
+        Assert.Equal("<table><caption></caption><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1.500</td><td>x</td></tr></tbody></table>",
+            Text(frame["data"]!["text/html"]));
         Assert.Equal(1, (int?)cells[1]["execution_count"]);
         Assert.Equal(5, (int?)cells[5]["execution_count"]);
     }

@@ -1,5 +1,6 @@
 using Proxies.Model;
 using Proxies.Notebooks;
+using Proxies.Display;
 
 namespace Proxies.Tests.Notebooks;
 
@@ -13,13 +14,13 @@ public class WorkbookParametersTests
         try
         {
             NotebookParameters.Set("profile", "smoke");
-            Assert.Equal(MatmulPrecision.Fp32, Workbook.Matmul);
+            Assert.Equal(MatmulPrecision.Fp32, Workbook.Settings.Matmul);
             Assert.EndsWith(Path.Combine("results", "smoke"), Workbook.ResultsRoot);
             NotebookParameters.Set("matmul", "bf16");
-            Assert.Equal(MatmulPrecision.Bf16, Workbook.Matmul);
+            Assert.Equal(MatmulPrecision.Bf16, Workbook.Settings.Matmul);
             Assert.EndsWith(Path.Combine("results", "smoke-bf16"), Workbook.ResultsRoot);
             NotebookParameters.Set("fused-kernels", "true");
-            Assert.True(Workbook.FusedKernels);
+            Assert.True(Workbook.Settings.FusedKernels);
             Assert.EndsWith(Path.Combine("results", "smoke-bf16-fused"), Workbook.ResultsRoot);
             // Runs a notebook trains itself (the κ transplant, progressive sensitivity) take the same numerics.
             var own = Workbook.WithNumerics(new Proxies.Training.TrainConfig()).Model;
@@ -28,9 +29,22 @@ public class WorkbookParametersTests
             NotebookParameters.Set("matmul", "fp32");
             Assert.Equal(GeluKind.FusedTanh, Workbook.WithNumerics(new Proxies.Training.TrainConfig()).Model.Gelu);
             NotebookParameters.Set("fused-kernels", "yes");
-            Assert.Contains("true or false", Assert.Throws<ArgumentException>(() => Workbook.FusedKernels).Message);
+            Assert.Contains("--fused-kernels yes: must be true or false", Assert.Throws<ArgumentException>(() => Workbook.Settings.FusedKernels).Message);
             NotebookParameters.Set("matmul", "fp16");
-            Assert.Contains("fp32 or bf16", Assert.Throws<ArgumentException>(() => Workbook.Matmul).Message);
+            Assert.Contains("--matmul fp16: must be fp32 or bf16", Assert.Throws<ArgumentException>(() => Workbook.Settings.Matmul).Message);
+        }
+        finally { NotebookParameters.Clear(); }
+    }
+
+    [Fact]
+    public void SettingsSetInACellAreTheSettingsTheNotebookReads()
+    {
+        try
+        {
+            var chosen = new Proxies.Experiments.SweepSettings { Profile = Proxies.Experiments.Profile.Smoke, Device = "cpu", Vocab = "words:100", CheckpointEvery = 0 };
+            Workbook.Use(chosen);
+            Assert.Equal(chosen, Workbook.Settings);
+            Assert.Equal(Proxies.Experiments.Profile.Smoke, Workbook.Profile);
         }
         finally { NotebookParameters.Clear(); }
     }

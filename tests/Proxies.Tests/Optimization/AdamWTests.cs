@@ -1,6 +1,8 @@
 using Proxies.Optimization;
+using Proxies.Training.Hooks;
 using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
+using Proxies.Model;
 
 namespace Proxies.Tests.Optimization;
 
@@ -96,13 +98,11 @@ public class AdamWTests : TorchTest
         var values = opt.Statistics(updates).Read();
         Assert.Equal(0.5, values[AdamW.RatioAboveName("w")], 6);
         Assert.Equal(0.5, values[AdamW.BelowEpsName("w")], 6);
-        Assert.DoesNotContain(AdamW.RatioHistogramName("w", 0), values.Keys);
+        Assert.DoesNotContain(RatioHistogram.Name("w", 0), values.Keys);
 
         // The histogram of |r| = (1, 1, ≈1e-4, 0): half in [0, 0.1), half in the last bin [1, ∞) (1/(1 + 1e-8) is 1 in float32).
-        using var withHistogram = new AdamW(new[] { new ParameterGroup("w", p, ParameterKind.Linear, 4, 1) }, 0.9, 0.95, 1e-8, 0) { RatioHistogram = true };
-        withHistogram.Step(0.1, 1, updates);
-        var bins = withHistogram.Statistics(updates).Read();
-        var shares = Enumerable.Range(0, AdamW.RatioBinEdges.Length).Select(b => bins[AdamW.RatioHistogramName("w", b)]).ToArray();
+        var bins = RatioHistogram.Collect(opt.Groups, updates).Read();
+        var shares = Enumerable.Range(0, RatioHistogram.BinEdges.Length).Select(b => bins[RatioHistogram.Name("w", b)]).ToArray();
         Assert.Equal(0.5, shares[0], 6);
         Assert.Equal(0.5, shares[^1], 6);
         Assert.Equal(1, shares.Sum(), 6);

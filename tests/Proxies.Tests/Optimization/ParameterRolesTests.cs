@@ -22,6 +22,19 @@ public class ParameterRolesTests : TorchTest
     }
 
     [Fact]
+    public void EveryParameterIsDeclaredOnceUnderTheNameItsModuleGivesIt()
+    {
+        // The names are the per-layer curve columns of every committed run; the order is the one every committed run was
+        // trained in (gradient clipping sums the groups' norms in it), libtorch's registration order when it was taken.
+        using var model = new Transformer(new ModelConfig { Width = 16, Depth = 2, Heads = 2, QkLayerNorm = true });
+        var declared = model.Parameters().ToList();
+        string[] block = ["ln1", "ln2", "wqkv", "wo", "q_ln", "k_ln", "w1", "w2"];
+        Assert.Equal(new[] { "embed", "ln_f", "head" }.Concat(block.Select(n => "blocks.0." + n)).Concat(block.Select(n => "blocks.1." + n)),
+            declared.Select(d => d.Name));
+        Assert.Equal(model.parameters().Count(), declared.Select(d => d.Parameter).Distinct(ReferenceEqualityComparer.Instance).Count());
+    }
+
+    [Fact]
     public void ATiedHeadAndAFixedFinalGainDeclareNoParameterOfTheirOwn()
     {
         using var model = new Transformer(new ModelConfig { Width = 16, Depth = 1, Heads = 2, TieHead = true, FinalLnGain = FinalLnGain.Fixed });

@@ -1,5 +1,6 @@
 using Proxies.Probes;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Probes;
 

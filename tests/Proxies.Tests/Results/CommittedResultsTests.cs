@@ -14,6 +14,9 @@ public class CommittedResultsTests : TorchTest
     /// <summary>A committed run the plan no longer names would sit in the analysis beside the runs that replaced it. A
     /// planned run not yet committed is allowed: a sweep grown by seeds lands across sessions (the claims table counts
     /// the seeds it had), and a notebook run at quick trains what is missing.</summary>
+    /// <summary>Results folders of grids declared in a notebook cell rather than the catalogue.</summary>
+    static readonly string[] DeclaredInNotebooks = ["03-own-grid"];
+
     [Fact]
     public void TheQuickSweepsRecogniseEveryCommittedRun()
     {
@@ -21,7 +24,9 @@ public class CommittedResultsTests : TorchTest
         Assert.True(files.Count >= 3, "the quick results of attention-logit-growth, lr-sensitivity and output-logit-divergence are committed");
         foreach (var file in files)
         {
-            var experiment = Catalog.Find(Path.GetFileName(Path.GetDirectoryName(file))!);
+            var name = Path.GetFileName(Path.GetDirectoryName(file))!;
+            if (DeclaredInNotebooks.Contains(name)) continue;   // a grid a notebook cell declares (Grid.Of): its cell plans it
+            var experiment = Catalog.Find(name);
             var planned = Sweep.Plan(experiment, Profile.Quick, Shard.All).Select(c => c.RunId).ToHashSet();
             var orphans = RunsTable.Read(file).Where(r => !planned.Contains(r.RunId)).Select(r => $"{r.RunId} ({r.Config.Variant}, seed {r.Config.Seed})").ToList();
             Assert.True(orphans.Count == 0, $"{experiment.Name}: committed runs the quick plan does not name: {string.Join(", ", orphans)}");

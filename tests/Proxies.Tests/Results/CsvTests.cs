@@ -1,5 +1,6 @@
 using Proxies.Probes;
 using Proxies.Results;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Results;
 

@@ -1,6 +1,6 @@
 using Proxies.Optimization;
 using Proxies.Training;
-using Parameter = TorchSharp.Modules.Parameter;
+using Proxies.Training.Hooks;
 using static TorchSharp.torch;
 
 namespace Proxies.Tests.Training;
@@ -8,27 +8,36 @@ namespace Proxies.Tests.Training;
 public class SpikeRestartTests : TorchTest
 {
     [Fact]
-    public void ASpikeRewindsWeightsAndOptimizerToTheCheckpointAtLeastRewindStepsBack()
+    public void ASpikeRewindsWeightsOptimizerAndStepToTheSnapshotAtLeastRewindStepsBack()
     {
-        // θ counts the steps (θ = step + 1 after each); the loss is flat at 2 until step 65, which spikes to 5. Checkpoints
-        // every 20 steps (after steps 20, 40, 60): the restart goes back to the one before the latest, step 40.
-        var p = new Parameter(zeros(1));
-        var groups = new[] { new ParameterGroup("w", p, ParameterKind.Linear, 1, 1) };
-        using var adam = new AdamW(groups, weightDecay: 0);
-        var config = new TrainConfig { SpikeRestart = 1.5, RestartRewind = 20 };
-        using var restart = new SpikeRestart(config, groups, adam);
-        int? rewound = null;
-        for (int step = 0; step < 66 && rewound is null; step++)
+        // The first weight counts the steps (step + 1 after each); the loss is flat at 2 until step 65, which spikes to 5.
+        // Snapshots every 20 steps (after steps 20, 40, 60): the restart goes back to the one before the latest, step 40,
+        // records the spiking step with the step it went back to, and skips RestartSkip batches of data.
+        var config = new TrainConfig
         {
-            p.grad = ones(1);
-            adam.Step(0, 1);                                   // LR 0: only the moments and the step count move
+            Model = new Proxies.Model.ModelConfig { Width = 32, Depth = 1, Heads = 1, SeqLen = 16 }, BatchSize = 4,
+            SpikeRestart = 1.5, RestartRewind = 20, RestartSkip = 7,
+        };
+        using var state = new TrainState(config, CPU);
+        var p = state.Groups[0].Parameter;
+        using var restart = SpikeRestart.For(config)!;
+        bool undone = false;
+        for (int step = 0; step < 66 && !undone; step++)
+        {
+            state.Optimizer.Step(0, 1);                                   // no gradients: only the step count moves
+            state.Step = step + 1;
             using (no_grad()) p.fill_(step + 1);
-            rewound = restart.After(step, step == 65 ? 5.0 : 2.0);
+            undone = restart.Undo(new StepContext(state, step, probing: false),
+                new Dictionary<string, double> { [RunSummary.Loss] = step == 65 ? 5.0 : 2.0 });
         }
-        Assert.Equal(40, rewound);
-        Assert.Equal(40f, p.item<float>());
-        Assert.Equal(40, adam.StepCount);
+        Assert.True(undone);
+        Assert.Equal(40, state.Step);
+        Assert.All(p.data<float>().ToArray(), v => Assert.Equal(40f, v));
+        Assert.Equal(40, ((AdamW)state.Optimizer).StepCount);
         Assert.Equal(1, restart.Restarts);
+        Assert.Equal(65, state.Curve.Values("step").Single());
+        Assert.Equal(40, state.Curve.Values(SpikeRestart.RewoundTo).Single());
+        Assert.Equal(7 * 4, state.Sampler.WindowsDrawn);
     }
 
     [Fact]

@@ -7,8 +7,7 @@ namespace Proxies.Model.Fused;
 
 /// <summary>
 /// Causal softmax attention, y = softmax(s·q kᵀ + causal mask) v, forward and backward in C#, behind autograd. Why:
-/// it is the largest non-GEMM cost of a block (libtorch's SDPA: 33 ms forward + backward per d128 block of a 544 ms step,
-/// `bench --kernels`), and at a workbook's sizes (T ≤ 512, d_h = 32) one (batch, head) slice's score matrix fits in the
+/// libtorch's SDPA is the largest non-GEMM cost of a block (`bench --kernels`; docs/performance.md#why-the-code-is-as-it-is), and at a workbook's sizes (T ≤ 512, d_h = 32) one (batch, head) slice's score matrix fits in the
 /// cache, so each slice is done in one pass of small register-blocked products while its data is hot, skipping the
 /// masked half. Per slice, with P = softmax rows and ℓᵢ = logsumexp of row i (saved; P is recomputed, not stored):
 ///   forward  P = exp(s·q kᵀ − ℓ), y = P v;

@@ -6,8 +6,8 @@ namespace Proxies.Model.Fused;
 
 /// <summary>
 /// The tanh form of GELU in one C# pass forward and one backward, behind autograd. Why: libtorch's CPU kernel for it
-/// is the slowest non-GEMM op of a block after attention (13.7 ms forward + backward at d128, against 7.8 for the exact
-/// form; `bench --kernels`), and the tanh form is the one the paper's code base uses. With u = √(2/π)(x + 0.044715x³)
+/// is the slowest non-GEMM op of a block after attention, slower than libtorch's exact form (`bench --kernels`;
+/// docs/performance.md#why-the-code-is-as-it-is), and the tanh form is the one the paper's code base uses. With u = √(2/π)(x + 0.044715x³)
 /// and t = tanh u:
 ///   y = ½x(1 + t),   dy/dx = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²).
 /// tanh is a rational approximation (<see cref="Tanh"/>); t is recomputed in the backward pass rather than stored.

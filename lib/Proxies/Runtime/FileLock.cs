@@ -1,4 +1,4 @@
-namespace Proxies.Results;
+namespace Proxies.Runtime;
 
 /// <summary>An exclusive lock on a file, held by an open handle (released by the OS even after kill -9).</summary>
 public static class FileLock

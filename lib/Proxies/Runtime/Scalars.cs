@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Proxies.Probes;
+namespace Proxies.Runtime;
 
 /// <summary>
 /// Named scalars of one step, still on the device: each probe adds its values under the names it computes them

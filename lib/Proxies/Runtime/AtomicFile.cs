@@ -1,4 +1,4 @@
-namespace Proxies.Results;
+namespace Proxies.Runtime;
 
 /// <summary>
 /// Writes a file so that a reader (or a resumed sweep after kill -9) sees either the old content or the new,

@@ -1,4 +1,4 @@
-namespace Proxies.Notebooks;
+namespace Proxies.Display;
 
 /// <summary>A value that shows itself in a notebook as a MIME bundle (a figure, a table).</summary>
 public interface IRichOutput

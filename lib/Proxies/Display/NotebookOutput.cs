@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Reflection;
 
-namespace Proxies.Notebooks;
+namespace Proxies.Display;
 
 /// <summary>
 /// Where a notebook's figures and tables go. Inside the .NET Interactive kernel (VS Code Polyglot Notebooks, Jupyter's

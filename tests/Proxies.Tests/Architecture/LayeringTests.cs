@@ -1,0 +1,116 @@
+using System.Reflection;
+using System.Reflection.Emit;
+
+namespace Proxies.Tests.Architecture;
+
+/// <summary>
+/// The library's folders depend on each other one way: a folder uses only the folders below it. Read from the compiled
+/// library (signatures and every method body's IL), so a reference the source spells any way at all is counted.
+/// </summary>
+public class LayeringTests
+{
+    /// <summary>Low to high; folders in one layer do not use each other.</summary>
+    static readonly string[][] Layers =
+    [
+        ["Runtime"],
+        ["Display", "Data", "Losses"],
+        ["Model"],
+        ["Optimization"],
+        ["Probes"],
+        ["Training"],
+        ["Results"],
+        ["Experiments"],
+        ["Claims", "Benchmarks", "Figures"],
+        ["Notebooks"],
+    ];
+
+    static int? Layer(Type? type)
+    {
+        if (type?.Namespace is not { } ns || !ns.StartsWith("Proxies.")) return null;
+        var folder = ns.Split('.')[1];
+        int i = Array.FindIndex(Layers, l => l.Contains(folder));
+        return i >= 0 ? i : throw new InvalidOperationException($"folder {folder} ({type}) has no layer in this test");
+    }
+
+    [Fact]
+    public void EveryFolderUsesOnlyTheFoldersBelowIt()
+    {
+        var library = typeof(Proxies.Training.Trainer).Assembly;
+        var upward = new SortedSet<string>();
+        foreach (var type in library.GetTypes())
+        {
+            if (Layer(type) is not int from) continue;
+            foreach (var used in Referenced(type))
+                if (Layer(used) is int to && (to > from || to == from && used.Namespace!.Split('.')[1] != type.Namespace!.Split('.')[1]))
+                    upward.Add($"{type.Namespace!.Split('.')[1]} -> {used.Namespace!.Split('.')[1]} ({type.Name} uses {used.Name})");
+        }
+        Assert.True(upward.Count == 0, "folders that use a folder at or above their layer:\n" + string.Join("\n", upward));
+    }
+
+    static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value);
+
+    const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+
+    /// <summary>Every type a type's signatures and method bodies name (generic arguments included).</summary>
+    static IEnumerable<Type> Referenced(Type type)
+    {
+        var found = new List<Type>();
+        void Add(Type? t)
+        {
+            if (t is null) return;
+            if (t.HasElementType) { Add(t.GetElementType()); return; }
+            if (t.IsGenericType && !t.IsGenericTypeDefinition) { Add(t.GetGenericTypeDefinition()); foreach (var a in t.GetGenericArguments()) Add(a); return; }
+            found.Add(t);
+        }
+        Add(type.BaseType);
+        foreach (var i in type.GetInterfaces()) Add(i);
+        foreach (var f in type.GetFields(All)) Add(f.FieldType);
+        foreach (var m in type.GetMethods(All).Cast<MethodBase>().Concat(type.GetConstructors(All)))
+        {
+            if (m is MethodInfo mi) Add(mi.ReturnType);
+            foreach (var p in m.GetParameters()) Add(p.ParameterType);
+            foreach (var member in BodyReferences(m))
+            {
+                switch (member)
+                {
+                    case Type t: Add(t); break;
+                    case MethodBase callee: Add(callee.DeclaringType); if (callee is MethodInfo c) Add(c.ReturnType); break;
+                    case FieldInfo field: Add(field.DeclaringType); Add(field.FieldType); break;
+                }
+            }
+        }
+        return found;
+    }
+
+    static IEnumerable<MemberInfo> BodyReferences(MethodBase method)
+    {
+        var il = method.GetMethodBody()?.GetILAsByteArray();
+        if (il is null) yield break;
+        var typeArgs = method.DeclaringType?.IsGenericType == true ? method.DeclaringType.GetGenericArguments() : null;
+        var methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : null;
+        for (int at = 0; at < il.Length;)
+        {
+            short value = il[at] == 0xFE ? (short)(0xFE00 | il[at + 1]) : il[at];
+            at += il[at] == 0xFE ? 2 : 1;
+            var op = OpCodesByValue[value];
+            int size = op.OperandType switch
+            {
+                OperandType.InlineNone => 0,
+                OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
+                OperandType.InlineVar => 2,
+                OperandType.InlineI8 or OperandType.InlineR => 8,
+                OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, at),
+                _ => 4,
+            };
+            if (op.OperandType is OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok)
+            {
+                MemberInfo? member = null;
+                try { member = method.Module.ResolveMember(BitConverter.ToInt32(il, at), typeArgs, methodArgs); }
+                catch (Exception e) when (e is ArgumentException or TypeLoadException or BadImageFormatException) { }
+                if (member is not null) yield return member;
+            }
+            at += size;
+        }
+    }
+}
