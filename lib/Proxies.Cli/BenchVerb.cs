@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Proxies.Benchmarks;
 using Proxies.Experiments;
 using Proxies.Model;
 using Proxies.Runtime;
+using Proxies.Sweeps;
 
 namespace Proxies.Cli;
 

@@ -1,6 +1,7 @@
 using Proxies.Experiments;
 using Proxies.Model;
 using Proxies.Notebooks;
+using Proxies.Sweeps;
 
 namespace Proxies.Cli;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Proxies.Experiments;
 using Proxies.Model;
+using Proxies.Sweeps;
 
 namespace Proxies.Cli;
 

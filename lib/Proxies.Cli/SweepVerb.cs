@@ -1,6 +1,7 @@
 using Proxies.Experiments;
 using Proxies.Model;
 using Proxies.Runtime;
+using Proxies.Sweeps;
 using Proxies.Training;
 
 namespace Proxies.Cli;

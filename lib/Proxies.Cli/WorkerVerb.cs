@@ -2,6 +2,7 @@ using System.Text.Json;
 using Proxies.Experiments;
 using Proxies.Results;
 using Proxies.Runtime;
+using Proxies.Sweeps;
 using Proxies.Training;
 
 namespace Proxies.Cli;

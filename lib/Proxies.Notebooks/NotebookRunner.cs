@@ -1,10 +1,10 @@
 using System.Diagnostics;
+using Proxies.Display;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Connection;
-using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Events;
-using Proxies.Display;
 
 namespace Proxies.Notebooks;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Proxies.Experiments;
+using Proxies.Sweeps;
 using Proxies.Training;
 
 namespace Proxies.Benchmarks;

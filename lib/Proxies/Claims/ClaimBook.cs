@@ -1,9 +1,9 @@
 using System.Globalization;
+using Proxies.Display;
 using Proxies.Experiments;
 using Proxies.Results;
-using Proxies.Training;
 using Proxies.Runtime;
-using Proxies.Display;
+using Proxies.Training;
 
 namespace Proxies.Claims;
 

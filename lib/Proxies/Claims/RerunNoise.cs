@@ -1,6 +1,6 @@
+using Proxies.Display;
 using Proxies.Experiments;
 using Proxies.Results;
-using Proxies.Display;
 
 namespace Proxies.Claims;
 

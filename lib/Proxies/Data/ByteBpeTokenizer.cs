@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.ML.Tokenizers;
+using System.Text;
 using Proxies.Runtime;
+using Microsoft.ML.Tokenizers;
 
 namespace Proxies.Data;
 

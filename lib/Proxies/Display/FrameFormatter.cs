@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using Deedle;
 using Proxies.Display;
+using Deedle;
 
 namespace Proxies.Display;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Deedle;
 using Proxies.Display;
+using Deedle;
 
 namespace Proxies.Display;
 

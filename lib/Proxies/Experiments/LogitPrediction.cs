@@ -1,7 +1,7 @@
 using Proxies.Model;
 using Proxies.Results;
-using Proxies.Training;
 using Proxies.Runtime;
+using Proxies.Training;
 
 namespace Proxies.Experiments;
 

@@ -1,12 +1,12 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Proxies.Data;
 using Proxies.Model;
 using Proxies.Optimization;
 using Proxies.Results;
+using Proxies.Runtime;
 using Proxies.Training;
 using static TorchSharp.torch;
-using Proxies.Runtime;
 
 namespace Proxies.Experiments;
 

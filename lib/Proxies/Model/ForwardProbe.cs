@@ -1,5 +1,5 @@
-using static TorchSharp.torch;
 using Proxies.Runtime;
+using static TorchSharp.torch;
 
 namespace Proxies.Model;
 

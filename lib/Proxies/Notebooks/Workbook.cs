@@ -1,11 +1,12 @@
 using System.Runtime.InteropServices;
 using Proxies.Data;
+using Proxies.Display;
 using Proxies.Experiments;
 using Proxies.Model;
 using Proxies.Results;
 using Proxies.Runtime;
+using Proxies.Sweeps;
 using Proxies.Training;
-using Proxies.Display;
 
 namespace Proxies.Notebooks;
 
@@ -70,7 +71,7 @@ public static class Workbook
         if (!TrainMissing)
         {
             var recorded = new ResultsStore(ResultsRoot, experiment).Runs().Select(r => r.RunId).ToHashSet();
-            int missing = Experiments.Sweep.Plan(e, Profile, Shard.All).Count(c => !recorded.Contains(c.RunId));
+            int missing = Sweeps.Sweep.Plan(e, Profile, Shard.All).Count(c => !recorded.Contains(c.RunId));
             if (missing > 0) throw new InvalidOperationException($"{experiment}: {missing} runs of the {Profile.Name()} profile are not in {ResultsRoot}, " +
                 $"and this notebook runs with train-missing=false; " +
                 (Catalog.All.Any(c => c.Name == experiment) ? $"run `sweep {experiment} --profile {Profile.Name()}` first" : "run it once with train-missing=true"));
@@ -82,7 +83,7 @@ public static class Workbook
             : new InProcessExecutor(settings.Device, checkpointEvery: settings.CheckpointEvery);
         var started = DateTime.UtcNow;
         var progress = new ConsoleProgress(started);
-        var summary = Experiments.Sweep.Run(e, Profile, ResultsRoot, executor, workers: n, progress: progress);
+        var summary = Sweeps.Sweep.Run(e, Profile, ResultsRoot, executor, workers: n, progress: progress);
         Console.WriteLine($"{experiment} ({Profile.Name()}): {summary.Done} runs trained now, {summary.Skipped} already in {summary.Folder}" +
                           $" ({(DateTime.UtcNow - started).TotalSeconds:F0} s)");
         if (summary.Failures.Count > 0) throw new InvalidOperationException("failed runs:\n" + string.Join("\n", summary.Failures));

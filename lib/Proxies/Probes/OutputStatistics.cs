@@ -1,7 +1,7 @@
 using Proxies.Losses;
 using Proxies.Model;
-using static TorchSharp.torch;
 using Proxies.Runtime;
+using static TorchSharp.torch;
 
 namespace Proxies.Probes;
 

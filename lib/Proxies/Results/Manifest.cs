@@ -1,7 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Proxies.Training;
+using System.Text.Json;
 using Proxies.Runtime;
+using Proxies.Training;
 
 namespace Proxies.Results;
 

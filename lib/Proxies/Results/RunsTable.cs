@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Proxies.Training;
+using System.Text;
 using Proxies.Runtime;
+using Proxies.Training;
 
 namespace Proxies.Results;
 

@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Proxies.Optimization;
 using Proxies.Probes;
-using static TorchSharp.torch;
 using Proxies.Runtime;
+using static TorchSharp.torch;
 
 namespace Proxies.Training;
 

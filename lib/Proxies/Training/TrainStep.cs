@@ -1,8 +1,8 @@
 using Proxies.Losses;
 using Proxies.Optimization;
 using Proxies.Probes;
-using static TorchSharp.torch;
 using Proxies.Runtime;
+using static TorchSharp.torch;
 
 namespace Proxies.Training;
 

@@ -1,5 +1,5 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 
 namespace Proxies.Tests.Architecture;
 
@@ -20,6 +20,7 @@ public class LayeringTests
         ["Training"],
         ["Results"],
         ["Experiments"],
+        ["Sweeps"],
         ["Claims", "Benchmarks", "Figures"],
         ["Notebooks"],
     ];

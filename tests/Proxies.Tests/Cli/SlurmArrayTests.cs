@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Proxies.Cli;
 using Proxies.Experiments;
 using Proxies.Model;
+using Proxies.Sweeps;
 
 namespace Proxies.Tests.Cli;
 

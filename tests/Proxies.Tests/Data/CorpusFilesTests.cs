@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Proxies.Data;
+using Proxies.Sweeps;
 
 namespace Proxies.Tests.Data;
 

@@ -1,5 +1,6 @@
 using Proxies.Experiments;
 using Proxies.Model;
+using Proxies.Sweeps;
 
 namespace Proxies.Tests.Experiments;
 

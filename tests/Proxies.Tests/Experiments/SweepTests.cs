@@ -1,7 +1,8 @@
 using Proxies.Experiments;
 using Proxies.Model;
-using Proxies.Training;
 using Proxies.Results;
+using Proxies.Sweeps;
+using Proxies.Training;
 
 namespace Proxies.Tests.Experiments;
 

@@ -1,6 +1,6 @@
+using Proxies.Display;
 using Proxies.Model;
 using Proxies.Notebooks;
-using Proxies.Display;
 
 namespace Proxies.Tests.Notebooks;
 
@@ -41,7 +41,7 @@ public class WorkbookParametersTests
     {
         try
         {
-            var chosen = new Proxies.Experiments.SweepSettings { Profile = Proxies.Experiments.Profile.Smoke, Device = "cpu", Vocab = "words:100", CheckpointEvery = 0 };
+            var chosen = new Proxies.Sweeps.SweepSettings { Profile = Proxies.Experiments.Profile.Smoke, Device = "cpu", Vocab = "words:100", CheckpointEvery = 0 };
             Workbook.Use(chosen);
             Assert.Equal(chosen, Workbook.Settings);
             Assert.Equal(Proxies.Experiments.Profile.Smoke, Workbook.Profile);

@@ -1,8 +1,8 @@
+using Proxies.Model;
 using Proxies.Optimization;
 using Proxies.Training.Hooks;
-using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
-using Proxies.Model;
+using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Proxies.Tests.Optimization;
 

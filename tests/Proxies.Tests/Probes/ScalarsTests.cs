@@ -1,6 +1,6 @@
 using Proxies.Probes;
-using static TorchSharp.torch;
 using Proxies.Runtime;
+using static TorchSharp.torch;
 
 namespace Proxies.Tests.Probes;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Proxies.Results;
+using Proxies.Sweeps;
 
 namespace Proxies.Tests.Reliability;
 

@@ -1,5 +1,6 @@
 using Proxies.Experiments;
 using Proxies.Results;
+using Proxies.Sweeps;
 using Proxies.Training;
 
 namespace Proxies.Tests.Results;

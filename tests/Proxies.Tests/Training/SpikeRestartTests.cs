@@ -1,6 +1,6 @@
 using Proxies.Optimization;
-using Proxies.Training;
 using Proxies.Training.Hooks;
+using Proxies.Training;
 using static TorchSharp.torch;
 
 namespace Proxies.Tests.Training;

@@ -1,7 +1,7 @@
 using Proxies.Optimization;
 using Proxies.Probes;
-using static TorchSharp.torch;
 using Proxies.Runtime;
+using static TorchSharp.torch;
 
 namespace Proxies.Training.Hooks;
 

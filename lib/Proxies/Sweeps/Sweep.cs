@@ -1,9 +1,10 @@
+using Proxies.Experiments;
 using Proxies.Model;
 using Proxies.Results;
-using Proxies.Training;
 using Proxies.Runtime;
+using Proxies.Training;
 
-namespace Proxies.Experiments;
+namespace Proxies.Sweeps;
 
 /// <summary>
 /// Runs a named experiment's grid into a results folder, resuming: runs already in runs.csv are skipped (a run's id

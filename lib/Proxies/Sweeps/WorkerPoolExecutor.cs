@@ -2,9 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Proxies.Runtime;
+using Proxies.Sweeps;
 using Proxies.Training;
 
-namespace Proxies.Experiments;
+namespace Proxies.Sweeps;
 
 /// <summary>
 /// Runs side by side in worker processes (small models train fastest as single-thread processes side by side).

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Proxies.Experiments;
+namespace Proxies.Sweeps;
 
 /// <summary>Shard i of n (0-based): the runs whose position in the grid is i mod n. Deterministic, so a Slurm
 /// array or an indexed Kubernetes Job spreads one grid over n machines with no overlap and no gap.</summary>

@@ -2,7 +2,7 @@ using Proxies.Results;
 using Proxies.Training;
 using static TorchSharp.torch;
 
-namespace Proxies.Experiments;
+namespace Proxies.Sweeps;
 
 /// <summary>One run of a sweep, trained and recorded in its experiment's results store. It checkpoints every
 /// <c>checkpointEvery</c> steps into the store's checkpoints/ folder and goes on from a checkpoint left there by a run

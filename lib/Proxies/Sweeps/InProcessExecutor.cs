@@ -1,7 +1,8 @@
 using Proxies.Runtime;
+using Proxies.Sweeps;
 using Proxies.Training;
 
-namespace Proxies.Experiments;
+namespace Proxies.Sweeps;
 
 /// <summary>Runs one after another in this process (notebooks, one worker, tests).</summary>
 /// <param name="checkpointEvery">Steps between a run's checkpoints (<see cref="RunCheckpoint"/>; 0: none).</param>

@@ -1,4 +1,4 @@
-namespace Proxies.Experiments;
+namespace Proxies.Sweeps;
 
 /// <summary>Reported when a run of a sweep finishes (or fails). <paramref name="CostDone"/> of <paramref name="CostTotal"/>
 /// is the share of the sweep's cost (<see cref="Training.TrainConfig.Cost"/>) finished, and <paramref name="CostInFlight"/>

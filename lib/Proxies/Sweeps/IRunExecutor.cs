@@ -1,6 +1,6 @@
 using Proxies.Training;
 
-namespace Proxies.Experiments;
+namespace Proxies.Sweeps;
 
 /// <summary>Runs a list of configs and records each in the results store; reports each finished run.</summary>
 public interface IRunExecutor

@@ -1,8 +1,9 @@
 using System.Globalization;
+using Proxies.Experiments;
 using Proxies.Model;
 using Proxies.Training;
 
-namespace Proxies.Experiments;
+namespace Proxies.Sweeps;
 
 /// <summary>
 /// How a sweep runs, beyond its grid: the profile, the numerics (matmul precision, fused kernels), the corpus and
