@@ -24,7 +24,7 @@ public static class NotebooksVerb
     public static int Run(string[] args)
     {
         var cl = new CommandLine(args, SweepVerb.Switches);
-        var settings = SweepVerb.ReadSettings(cl);
+        var settings = SweepVerb.ReadSettings(cl).WithAbsoluteData();   // the kernel runs in notebooks/
         var profile = settings.Profile;
         var outDir = Path.GetFullPath(cl.String("--out") ?? Path.Combine("runs", "notebooks"));
         var results = cl.String("--results");

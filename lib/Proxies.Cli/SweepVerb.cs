@@ -85,8 +85,7 @@ public static class SweepVerb
     static int SubmitToSlurm(Experiment experiment, SweepSettings settings, int runs, int? tasks, string outRoot, Shard shard, string[] sbatchOptions)
     {
         var profile = settings.Profile;
-        // The tasks run in the job's working folder: a corpus given as a relative path is passed on as an absolute one.
-        if (settings.Data is { } data && (File.Exists(data) || Directory.Exists(data))) settings = settings with { Data = Path.GetFullPath(data) };
+        settings = settings.WithAbsoluteData();
         if (shard != Shard.All) throw new UsageException("--shard with --slurm: the job array makes the shards; leave --shard out");
         int n = tasks ?? runs;
         if (n < 1 || n > runs) throw new UsageException($"--tasks {n}: must be from 1 to the sweep's {runs} runs");

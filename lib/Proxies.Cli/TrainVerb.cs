@@ -3,6 +3,7 @@ using Proxies.Model;
 using Proxies.Optimization;
 using Proxies.Results;
 using Proxies.Runtime;
+using Proxies.Sweeps;
 using Proxies.Training;
 
 namespace Proxies.Cli;
@@ -13,17 +14,17 @@ public static class TrainVerb
     /// <summary>Made from the switch declarations: each flag, its values, its default and what it does.</summary>
     public static string Help => "train: train one model and record its probes.\n" +
         string.Concat(ConfigSwitches.All.Select(s => $"  {s.Flag} {s.Hint} ({Default(s)}): {s.Help}\n")) +
-        "  --device auto|cpu|cuda (auto)  --threads N (one per core)  --out DIR (runs/train)\n" +
-        $"  --checkpoint-every N ({RunCheckpoint.DefaultEvery}; 0: none): save the run's state every N steps in DIR/checkpoints/; the same\n" +
-        "      command after a kill or preemption goes on from the last one, to the same result bit for bit\n" +
-        "  --repeat-data: train even when the run reads its corpus more than 4 times (refused otherwise)\n" +
-        "Writes DIR/runs.csv (one row per run) and DIR/curves/<run_id>.csv (per-step probes).";
+        "  --threads N (one per core)  --out DIR (runs/train)\n" +
+        SweepSettings.Help(RuntimeSettings) + "\n" +
+        "Writes DIR/runs.csv (one row per run) and DIR/curves/<run_id>.csv (per-step probes), and its checkpoint in\n" +
+        "DIR/checkpoints/: the same command after a kill or preemption goes on from it, to the same result bit for bit.";
+
+    /// <summary>The sweep settings a single run takes too (declared with them).</summary>
+    static readonly string[] RuntimeSettings = ["device", "checkpoint-every", "repeat-data"];
 
     static string Default(ConfigSwitch s) => s.Show(new TrainConfig()) is { Length: > 0 } v ? v : s.Flag == "--data" ? "data/brown.txt.gz" : "none";
 
-    static readonly HashSet<string> Switches = new() { "--repeat-data" };
-
-    /// <summary>--matmul fp32|bf16, shared by the verbs that train (its one declaration is the config switch).</summary>
+    /// <summary>--matmul fp32|bf16 for `bench`, parsed by its one declaration, the config switch.</summary>
     public static MatmulPrecision ReadMatmul(CommandLine cl, MatmulPrecision fallback) =>
         cl.String("--matmul") is { } word ? Apply(ConfigSwitches.Find("--matmul"), new TrainConfig(), word).Model.Matmul : fallback;
 
@@ -70,12 +71,11 @@ public static class TrainVerb
 
     public static int Run(string[] args)
     {
-        var cl = new CommandLine(args, Switches);
+        var cl = new CommandLine(args, SweepVerb.Switches);
         var config = ReadConfig(cl, new TrainConfig());
-        var (deviceName, threads) = ReadRuntime(cl);
+        var runtime = SweepVerb.ReadSettings(cl, RuntimeSettings);
+        var (deviceName, threads, repeatData, checkpointEvery) = (runtime.Device, ReadThreads(cl), runtime.RepeatData, runtime.CheckpointEvery);
         string outDir = cl.String("--out") ?? Path.Combine("runs", "train");
-        bool repeatData = cl.Has("--repeat-data");
-        int checkpointEvery = ReadCheckpointEvery(cl);
         cl.RejectUnknown("train");
         if (cl.Positional.Count > 0) throw new UsageException($"train takes no positional arguments, got '{cl.Positional[0]}'");
         ConfigValidation.Ensure(config);

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using Proxies.Display;
 using Deedle;
 
 namespace Proxies.Display;
@@ -14,9 +13,6 @@ namespace Proxies.Display;
 /// </summary>
 public static class FrameFormatter
 {
-    /// <summary>Whether the formatter is registered in this process (true only inside the kernel).</summary>
-    public static bool Registered { get; private set; }
-
     [ModuleInitializer]
     internal static void RegisterInKernel()
     {
@@ -26,7 +22,6 @@ public static class FrameFormatter
         var register = formatter?.GetMethod("Register", [typeof(Type), typeof(Action<object, TextWriter>), typeof(string)]);
         if (register is null) return;
         register.Invoke(null, [typeof(Frame<,>), (Action<object, TextWriter>)((frame, writer) => writer.Write(Html(frame))), "text/html"]);
-        Registered = true;
     }
 
     static readonly MethodInfo TableOf = typeof(Table).GetMethods()

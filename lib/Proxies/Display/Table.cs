@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Proxies.Display;
 using Deedle;
 
 namespace Proxies.Display;

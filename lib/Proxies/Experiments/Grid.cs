@@ -37,6 +37,7 @@ public static class Grid
     {
         double d => ConfigSwitch.Format(d),
         float f => ConfigSwitch.Format(f),
+        Enum e => e.ToString().ToLowerInvariant(),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         bool b => b ? "on" : "off",
         _ => value.ToString() ?? "",

@@ -27,10 +27,6 @@ public static class MatmulPrecisions
 
     public static (string Word, MatmulPrecision Value)[] Choices { get; } =
         Enum.GetValues<MatmulPrecision>().Select(m => (m.Name(), m)).ToArray();
-
-    public static MatmulPrecision Parse(string word) =>
-        Choices.FirstOrDefault(c => c.Word == word) is { Word: not null } found ? found.Value
-            : throw new ArgumentException($"must be {string.Join(" or ", Choices.Select(c => c.Word))}");
 }
 
 /// <summary>

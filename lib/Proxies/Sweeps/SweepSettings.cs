@@ -68,8 +68,9 @@ public sealed record SweepSettings
     [
         Word("profile", "smoke|quick|paper", "smoke (a minute or two), quick (the committed results), paper (the paper's recipe, for a GPU)",
             s => s.Profile.Name(), (s, w) => s with { Profile = Profiles.Parse(w) }),
-        Word("matmul", "fp32|bf16", "bf16: every linear layer in bfloat16 (new run ids; results in a folder of their own)",
-            s => s.Matmul.Name(), (s, w) => s with { Matmul = MatmulPrecisions.Parse(w) }),
+        // The run's own switch parses it: one declaration of the words and what they mean.
+        Word("matmul", "fp32|bf16", ConfigSwitches.Find("--matmul").Help + " in every run (new run ids; results in a folder of their own)",
+            s => s.Matmul.Name(), (s, w) => s with { Matmul = ConfigSwitches.Find("--matmul").Set(new TrainConfig(), w).Model.Matmul }),
         Switch("fused-kernels", "the fused C# GELU (tanh form) and attention kernels: faster on a CPU, not bit for bit (new run ids)",
             s => s.FusedKernels, (s, v) => s with { FusedKernels = v }),
         Word("data", "FILE|FOLDER|GLOB", "train every run on this corpus (as `train --data`; the paper profile wants C4's shards)",
@@ -114,7 +115,12 @@ public sealed record SweepSettings
 
     public override string ToString() => string.Join("; ", All.Select(s => (s.Name, Word: s.Show(this))).Where(p => p.Word != "").Select(p => $"{p.Name} {p.Word}"));
 
-    /// <summary>The help lines of every setting, for the verbs that take them.</summary>
-    public static string Help() => string.Join("\n", All.Select(s => $"  {s.Flag}{(s.IsSwitch ? "" : " " + s.Hint),-28} {s.Help}" +
-        (s.IsSwitch ? "" : $" ({s.Show(new SweepSettings()) switch { "" => "none", var d => d }})")));
+    /// <summary>The help lines of the settings (all, or those named), for the verbs that take them.</summary>
+    public static string Help(params string[] only) => string.Join("\n", All.Where(s => only.Length == 0 || only.Contains(s.Name)).Select(s =>
+        $"  {s.Flag + (s.IsSwitch ? "" : " " + s.Hint),-32} {s.Help}" + (s.IsSwitch ? "" : $" ({s.Show(new SweepSettings()) switch { "" => "none", var d => d }})")));
+
+    /// <summary>These settings with a corpus given as a relative path made absolute: a notebook's kernel and a Slurm task
+    /// run in other folders. A glob or a Brown genre spec stays as it is.</summary>
+    public SweepSettings WithAbsoluteData() =>
+        Data is { } data && (File.Exists(data) || Directory.Exists(data)) ? this with { Data = Path.GetFullPath(data) } : this;
 }

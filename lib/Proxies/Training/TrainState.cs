@@ -38,7 +38,7 @@ public sealed class TrainState : IDisposable
     public int DivergedStep { get; set; } = -1;
 
     readonly Generator generator;
-    readonly Stopwatch wall = Stopwatch.StartNew();
+    readonly Stopwatch wall;
     readonly Stopwatch training = new();
     double wallBefore, trainingBefore;
 
@@ -49,17 +49,28 @@ public sealed class TrainState : IDisposable
         Config = config;
         Device = device;
         Streams = TokenStreams.Load(config.Data ?? TextCorpus.DefaultPath, config.Vocab);
+        wall = Stopwatch.StartNew();   // a run's wall time starts after its data is loaded (tokenizing a corpus is not training)
         // A generator of the run's own, not the global one: runs side by side in one process (tests, notebooks)
         // must not draw from each other's stream. Seeded alike, it yields what manual_seed(seed) would.
         generator = new Generator((ulong)config.Seed);
-        Model = new Transformer(config.Model with { Vocab = Streams.Vocab }, device, generator);
-        startFrom?.Invoke(Model);
-        Groups = MuParamGroups.Build(Model);
-        Parameters = Groups.Select(g => (Tensor)g.Parameter).ToList();
-        Optimizer = config.Optimizer == OptimizerKind.Sgd
-            ? new Sgd(Groups, config.WeightDecay, config.WdMode)
-            : new AdamW(Groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode);
-        Sampler = new BatchSampler(Streams.Train, config.BatchSize, Model.Config.SeqLen, config.Seed);
+        try
+        {
+            Model = new Transformer(config.Model with { Vocab = Streams.Vocab }, device, generator);
+            startFrom?.Invoke(Model);
+            Groups = MuParamGroups.Build(Model);
+            Parameters = Groups.Select(g => (Tensor)g.Parameter).ToList();
+            Optimizer = config.Optimizer == OptimizerKind.Sgd
+                ? new Sgd(Groups, config.WeightDecay, config.WdMode)
+                : new AdamW(Groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode);
+            Sampler = new BatchSampler(Streams.Train, config.BatchSize, Model.Config.SeqLen, config.Seed);
+        }
+        catch
+        {
+            Optimizer?.Dispose();
+            Model?.Dispose();
+            generator.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Seconds since the run began, over every sitting of a resumed run.</summary>

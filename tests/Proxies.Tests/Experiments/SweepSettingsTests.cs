@@ -39,7 +39,17 @@ public class SweepSettingsTests
         Assert.Equal("--profile huge: must be one of smoke, quick, paper", Refusal("profile", "huge"));
         Assert.Equal("--device tpu: must be one of auto, cpu, cuda", Refusal("device", "tpu"));
         Assert.Equal("--checkpoint-every -1: must be 0 (none) or a positive step count", Refusal("checkpoint-every", "-1"));
-        Assert.Equal("--matmul fp16: must be fp32 or bf16", Refusal("matmul", "fp16"));
+        Assert.Equal("--matmul fp16: must be one of fp32, bf16", Refusal("matmul", "fp16"));
+    }
+
+    [Fact]
+    public void ACorpusGivenAsARelativePathTravelsAsAnAbsoluteOne()
+    {
+        // The notebooks' kernel runs in notebooks/ and a Slurm task in the job's folder: data/brown.txt.gz must still be found.
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.Combine(Repository.Root(), "data", "brown.txt.gz"));
+        Assert.Equal(Path.Combine(Repository.Root(), "data", "brown.txt.gz"), new SweepSettings { Data = relative }.WithAbsoluteData().Data);
+        Assert.Equal("c4/en/c4-*.json.gz", new SweepSettings { Data = "c4/en/c4-*.json.gz" }.WithAbsoluteData().Data);   // a glob is resolved where it runs
+        Assert.Null(new SweepSettings().WithAbsoluteData().Data);
     }
 
     [Fact]

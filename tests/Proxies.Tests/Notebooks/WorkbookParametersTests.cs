@@ -31,7 +31,7 @@ public class WorkbookParametersTests
             NotebookParameters.Set("fused-kernels", "yes");
             Assert.Contains("--fused-kernels yes: must be true or false", Assert.Throws<ArgumentException>(() => Workbook.Settings.FusedKernels).Message);
             NotebookParameters.Set("matmul", "fp16");
-            Assert.Contains("--matmul fp16: must be fp32 or bf16", Assert.Throws<ArgumentException>(() => Workbook.Settings.Matmul).Message);
+            Assert.Contains("--matmul fp16: must be one of fp32, bf16", Assert.Throws<ArgumentException>(() => Workbook.Settings.Matmul).Message);
         }
         finally { NotebookParameters.Clear(); }
     }

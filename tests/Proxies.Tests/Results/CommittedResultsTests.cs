@@ -12,12 +12,12 @@ public class CommittedResultsTests : TorchTest
     static IEnumerable<string> RunsFiles() =>
         Directory.GetFiles(Path.Combine(Repository.Root(), "results", "quick"), "runs.csv", SearchOption.AllDirectories);
 
+    /// <summary>Results folders of grids declared in a notebook cell rather than the catalogue (their cell plans them).</summary>
+    static readonly string[] DeclaredInNotebooks = ["03-own-grid"];
+
     /// <summary>A committed run the plan no longer names would sit in the analysis beside the runs that replaced it. A
     /// planned run not yet committed is allowed: a sweep grown by seeds lands across sessions (the claims table counts
     /// the seeds it had), and a notebook run at quick trains what is missing.</summary>
-    /// <summary>Results folders of grids declared in a notebook cell rather than the catalogue.</summary>
-    static readonly string[] DeclaredInNotebooks = ["03-own-grid"];
-
     [Fact]
     public void TheQuickSweepsRecogniseEveryCommittedRun()
     {

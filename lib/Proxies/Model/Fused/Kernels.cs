@@ -30,7 +30,7 @@ public static class Kernels
     /// one-thread workers do not each fan out over every core), and on this thread alone when that is one, the work is
     /// under two <paramref name="grain"/>s, or another thread's kernel holds the helpers. Range bounds are multiples of
     /// <paramref name="align"/> but for the last end. The other ranges run on <see cref="Helpers"/>, not .NET's thread
-    /// pool, whose idle threads spin for more work on the cores libtorch's threads need next (a d128 step was 10% slower
+    /// pool, whose idle threads spin for more work on the cores libtorch's threads need next (a d128 step was 9% slower
     /// through the pool: docs/performance.md#why-the-code-is-as-it-is).</summary>
     public static void ForRanges(long count, long grain, int align, Action<long, long> body, int? threads = null)
     {

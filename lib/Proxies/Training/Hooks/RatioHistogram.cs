@@ -13,7 +13,9 @@ namespace Proxies.Training.Hooks;
 /// </summary>
 public sealed class RatioHistogram : ITrainingHook
 {
-    public static RatioHistogram? For(TrainConfig config) => config.RatioHistogram ? new RatioHistogram() : null;
+    /// <summary>The hook when the run asks for it and trains with AdamW (r is Adam's ratio; SGD has none).</summary>
+    public static RatioHistogram? For(TrainConfig config) =>
+        config.RatioHistogram && config.Optimizer == OptimizerKind.AdamW ? new RatioHistogram() : null;
 
     /// <summary>Upper edges of the |r| histogram's bins: [0, 0.1), [0.1, 0.2) … [0.9, 1.0), and [1.0, ∞) last.</summary>
     public static readonly double[] BinEdges = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, double.PositiveInfinity];
