@@ -11,6 +11,8 @@ public enum WeightDecayMode { Independent, Coupled }
 ///   m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,  Δ = (m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + ε)
 ///   independent: θ ← θ − s_t·(η·Δ + λ·θ)        coupled (PyTorch's AdamW): θ ← θ − s_t·η·(Δ + λ·θ)
 /// ε is a double, so values down to 1e-15 (the paper's Fig 12) are kept exactly in the fp32 update.
+/// With <see cref="Atan2"/> (Adam-atan2, Everett et al. 2024) the update is Δ = a·atan2(m̂, b·√v̂) instead: no ε, and
+/// the same Δ whatever the gradients' scale, since atan2(s·m̂, b·s·√v̂) = atan2(m̂, b·√v̂) for s &gt; 0.
 /// </summary>
 public sealed class AdamW : IOptimizer
 {
@@ -21,6 +23,13 @@ public sealed class AdamW : IOptimizer
     public WeightDecayMode Mode { get; }
     public IReadOnlyList<ParameterGroup> Groups { get; }
     public int StepCount { get; private set; }
+
+    /// <summary>Adam-atan2's update, Δ = a·atan2(m̂, b·√v̂), in place of m̂/(√v̂ + ε) (ε is then unused).</summary>
+    public bool Atan2 { get; init; }
+
+    /// <summary>Adam-atan2's a and b: 1.27 and 1, as the public reference code (lucidrains/adam-atan2-pytorch) sets them;
+    /// a·atan2(m̂, √v̂) tends to a·m̂/√v̂ for |m̂| ≪ √v̂, and 1.27 ≈ 4/π makes a sign-like update (|m̂| = √v̂) 1.</summary>
+    public const double Atan2Scale = 1.27, Atan2B = 1;
     readonly Tensor[] m, v;
 
     public AdamW(IReadOnlyList<ParameterGroup> groups, double beta1 = 0.9, double beta2 = 0.95, double eps = 1e-8,
@@ -47,7 +56,9 @@ public sealed class AdamW : IOptimizer
             m[i].mul_(Beta1).add_(g, alpha: 1 - Beta1);
             v[i].mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
             using var scope = NewDisposeScope();
-            var delta = (m[i] / bc1).div_((v[i] / bc2).sqrt_().add_(Eps));
+            var delta = Atan2
+                ? (m[i] / bc1).atan2((v[i] / bc2).sqrt_().mul_(Atan2B)).mul_(Atan2Scale)
+                : (m[i] / bc1).div_((v[i] / bc2).sqrt_().add_(Eps));
             double lr = multiplier * peakLr * group.LrMultiplier;
             if (group.Decays && WeightDecay != 0)
                 p.mul_(1 - (Mode == WeightDecayMode.Independent ? multiplier * WeightDecay : lr * WeightDecay));

@@ -32,6 +32,9 @@ public sealed record TrainConfig
     /// <summary>μ-loss coefficient: + coef·‖μ‖² (0 is off; the study uses 1e-4).</summary>
     public double MuLoss { get; init; }
     public double ClipNorm { get; init; } = 1.0;
+    /// <summary>Update clipping (<see cref="Hooks.UpdateClipping"/>): the applied update's global norm is capped at its
+    /// mean + this many standard deviations over a trailing window; 0 is off.</summary>
+    public double UpdateClip { get; init; }
     /// <summary>Skip-and-restart (<see cref="Training.SpikeRestart"/>): a training loss above this factor times its moving
     /// average rewinds the run; 0 is off.</summary>
     public double SpikeRestart { get; init; }

@@ -61,7 +61,7 @@ public sealed class TrainState : IDisposable
             Parameters = Groups.Select(g => (Tensor)g.Parameter).ToList();
             Optimizer = config.Optimizer == OptimizerKind.Sgd
                 ? new Sgd(Groups, config.WeightDecay, config.WdMode)
-                : new AdamW(Groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode);
+                : new AdamW(Groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode) { Atan2 = config.Optimizer == OptimizerKind.AdamAtan2 };
             Sampler = new BatchSampler(Streams.Train, config.BatchSize, Model.Config.SeqLen, config.Seed);
         }
         catch
