@@ -45,7 +45,7 @@ public static class NotebooksVerb
         {
             var name = Path.GetFileNameWithoutExtension(path);
             // Every setting, defaults included: a PROXIES_<NAME> left in this shell must not reach the kernel instead.
-            var parameters = SweepSettings.All.ToDictionary(s => s.Name, s => s.Show(settings));
+            var parameters = new Dictionary<string, string>(settings.Words());
             parameters["figures"] = Path.Combine(outDir, "figures", name);
             parameters["exports"] = exports;
             // Without --results the notebook's own default applies (Workbook.ResultsRoot), as it does in VS Code.

@@ -20,7 +20,7 @@ public static class Workbook
     /// <summary>Sets the notebook's settings for the cells after this one (in VS Code: the parameters cell).</summary>
     public static void Use(SweepSettings settings)
     {
-        foreach (var setting in SweepSettings.All) NotebookParameters.Set(setting.Name, setting.Show(settings));
+        foreach (var (name, word) in settings.Words()) NotebookParameters.Set(name, word);
     }
 
     public static Profile Profile => Settings.Profile;
@@ -32,8 +32,9 @@ public static class Workbook
     /// so the quick profile opens instantly from the committed runs and any missing run is trained. bf16 runs go to
     /// results/&lt;profile&gt;-bf16 and fused-kernel runs to results/&lt;profile&gt;-fused (or -bf16-fused): a folder
     /// holds one kind of numerics.</summary>
-    public static string ResultsRoot => Path.GetFullPath(NotebookParameters.TryGet("results")
-        ?? Path.Combine("..", "results", Settings.Profile.Name() + Settings.NumericsSuffix));
+    public static string ResultsRoot => Path.GetFullPath(NotebookParameters.TryGet("results") ?? CommittedResults(Settings));
+
+    static string CommittedResults(SweepSettings s) => Path.Combine("..", "results", s.Profile.Name() + s.NumericsSuffix);
 
     /// <summary>A config with the notebook's numerics (matmul precision, fused kernels), for a run a notebook trains itself
     /// rather than through <see cref="Sweep"/>, which applies them to every run of its grid.</summary>

@@ -113,7 +113,10 @@ public sealed record SweepSettings
         (false, var word) => [s.Flag, word],
     });
 
-    public override string ToString() => string.Join("; ", All.Select(s => (s.Name, Word: s.Show(this))).Where(p => p.Word != "").Select(p => $"{p.Name} {p.Word}"));
+    /// <summary>Every setting's word by name, defaults included (a notebook's parameters; "" for a setting without a value).</summary>
+    public IReadOnlyDictionary<string, string> Words() => All.ToDictionary(s => s.Name, s => s.Show(this));
+
+    public override string ToString() => string.Join("; ", Words().Where(p => p.Value != "").Select(p => $"{p.Key} {p.Value}"));
 
     /// <summary>The help lines of the settings (all, or those named), for the verbs that take them.</summary>
     public static string Help(params string[] only) => string.Join("\n", All.Where(s => only.Length == 0 || only.Contains(s.Name)).Select(s =>

@@ -25,7 +25,7 @@ public sealed class TrainState : IDisposable
     public IReadOnlyList<Tensor> Parameters { get; }
     public IOptimizer Optimizer { get; }
     public BatchSampler Sampler { get; }
-    public Schedule Schedule => Config.Schedule;
+    public Schedule Schedule { get; }
     public Curve Curve { get; } = new();
     /// <summary>initial:… values, measured before the first step (<see cref="RunSummary.Initial"/>).</summary>
     public Dictionary<string, double> Initial { get; } = new();
@@ -47,6 +47,7 @@ public sealed class TrainState : IDisposable
     public TrainState(TrainConfig config, Device device, Action<Transformer>? startFrom = null)
     {
         Config = config;
+        Schedule = config.Schedule;   // once, not a new record at every step
         Device = device;
         Streams = TokenStreams.Load(config.Data ?? TextCorpus.DefaultPath, config.Vocab);
         wall = Stopwatch.StartNew();   // a run's wall time starts after its data is loaded (tokenizing a corpus is not training)

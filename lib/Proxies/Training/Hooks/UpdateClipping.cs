@@ -1,3 +1,4 @@
+using Proxies.Optimization;
 using Proxies.Runtime;
 using static TorchSharp.torch;
 
@@ -62,7 +63,7 @@ public sealed class UpdateClipping(double sigmas) : ITrainingHook
 
     /// <summary>‖parameters − kept weights‖ over every parameter.</summary>
     double Norm(IReadOnlyList<Tensor> parameters) =>
-        stack(parameters.Zip(before!, (p, b) => (p - b).square().sum()).ToArray()).sum().sqrt().item<float>();
+        GradientClipping.GlobalNorm(parameters.Zip(before!, (p, b) => p - b)).item<float>();
 
     public void Probe(StepContext step, Scalars scalars) => scalars
         .Add(NormName, tensor(last.Applied).to(step.State.Device))
