@@ -9,11 +9,13 @@ namespace Proxies.Model;
 /// ‖q_i‖, ‖k_j‖ and their cosine (App. E.1: which of them grew). And the size of the activations the forward pass
 /// produces, mean |x| and RMS √(mean x²) of each: the embedding output, each block's attention and MLP outputs and
 /// its output (the residual stream after it), and the output logits: microsoft/mup's coordinate check reads mean |x|,
-/// the paper's App. C.1 the RMS of block outputs.
+/// the paper's App. C.1 the RMS of block outputs. And per block and head, that head's max logit S_max (QK-Clip's input,
+/// and the AdamW-against-Muon comparison of Kimi K2).
 /// </summary>
 public sealed class ForwardProbe
 {
     readonly List<Tensor> perBlock = new();
+    readonly List<Tensor> perHead = new();
     readonly List<(string Name, Tensor Abs, Tensor Rms)> activations = new();
 
     /// <summary>Records mean |x| and the RMS of an activation under <paramref name="name"/> (embed, attn_out/b,
@@ -55,7 +57,11 @@ public sealed class ForwardProbe
         var qn = qNorm.index_select(0, row); var kn = kNorm.index_select(0, col);
         var cos = max / (scale * qn * kn);
         perBlock.Add(cat(new[] { max, qn, kn, cos }).MoveToOuterDisposeScope());
+        perHead.Add(z.amax(new long[] { 0, 2, 3 }).MoveToOuterDisposeScope());   // (H): each head's S_max
     }
+
+    /// <summary>Each block's per-head max logit S_max, shape (L, H).</summary>
+    public Tensor HeadMaxLogits() => stack(perHead);
 
     /// <summary>The mean final hidden state h̄ (after the final LayerNorm, over batch and positions): the mean output
     /// logit is exactly μ·h̄, with μ the mean row of the head.</summary>
@@ -80,8 +86,11 @@ public sealed class ForwardProbe
             var stacked = Stacked();
             scalars.Add(MaxLogit, stacked[.., 0].max());
             for (int b = 0; b < perBlock.Count; b++)
+            {
                 scalars.Add(BlockMaxLogit(b), stacked[b, 0]).Add(QueryNorm(b), stacked[b, 1])
                     .Add(KeyNorm(b), stacked[b, 2]).Add(QueryKeyCosine(b), stacked[b, 3]);
+                for (int h = 0; h < perHead[b].shape[0]; h++) scalars.Add(HeadMaxLogit(b, h), perHead[b][h]);
+            }
         }
         foreach (var (name, abs, rms) in activations) scalars.Add(MeanAbs(name), abs).Add(Rms(name), rms);
         return scalars;
@@ -92,6 +101,9 @@ public sealed class ForwardProbe
 
     /// <summary>The name of block b's max attention logit (the paper's Figs 2 and 9 use block 0).</summary>
     public static string BlockMaxLogit(int block) => $"attn_logit_max/{block}";
+
+    /// <summary>The name of head h's max attention logit S_max in block b.</summary>
+    public static string HeadMaxLogit(int block, int head) => $"attn_head_logit_max/{block}.{head}";
 
     /// <summary>‖q_i‖, ‖k_j‖ and cos(q_i, k_j) at block b's max-logit pair (i, j).</summary>
     public static string QueryNorm(int block) => $"attn_q_norm/{block}";

@@ -67,12 +67,13 @@ public sealed class Transformer : nn.Module
     /// <summary>Every parameter with the name its module declares for it and what it is, in a fixed order: the embedding,
     /// the final gain and the head, then each block's. The name is the per-layer curve columns' (grad_rms/blocks.0.w1),
     /// so renaming a field renames nothing in the results; the order is the optimizer's and gradient clipping's (the
-    /// global norm sums the groups in it).</summary>
-    public IEnumerable<(string Name, Parameter Parameter, ParameterKind Kind)> Parameters() =>
-        new[] { ("embed", (Parameter?)embed, ParameterKind.Embedding), ("ln_f", ln_f, ParameterKind.Gain), ("head", head, ParameterKind.Head) }
-            .Concat(blocks.SelectMany((b, i) => b.Parameters().Select(d => ($"blocks.{i}.{d.Name}", d.Parameter, d.Kind))))
+    /// global norm sums the groups in it). Stacked is how many matrices of equal shape the parameter stacks along its rows
+    /// (Muon orthogonalises each on its own).</summary>
+    public IEnumerable<(string Name, Parameter Parameter, ParameterKind Kind, int Stacked)> Parameters() =>
+        new[] { ("embed", (Parameter?)embed, ParameterKind.Embedding, 1), ("ln_f", ln_f, ParameterKind.Gain, 1), ("head", head, ParameterKind.Head, 1) }
+            .Concat(blocks.SelectMany((b, i) => b.Parameters().Select(d => ($"blocks.{i}.{d.Name}", d.Parameter, d.Kind, d.Stacked))))
             // Read from the fields each time: moving a module to a device may replace its Parameter objects.
-            .Where(d => d.Item2 is not null).Select(d => (d.Item1, d.Item2!, d.Item3));
+            .Where(d => d.Item2 is not null).Select(d => (d.Item1, d.Item2!, d.Item3, d.Item4));
 
     /// <summary>The matrix whose rows e_j make the output logits y_j = e_j·h: the head, or the embedding when tied.</summary>
     public Parameter HeadWeight => head ?? embed;
@@ -128,12 +129,24 @@ public sealed class Transformer : nn.Module
             RegisterComponents();
         }
 
-        /// <summary>Each parameter of the block with its name and what it is: the LayerNorm gains, and the four weight matrices.</summary>
-        internal IEnumerable<(string Name, Parameter? Parameter, ParameterKind Kind)> Parameters() =>
+        /// <summary>Each parameter of the block with its name, what it is and how many matrices it stacks: the LayerNorm
+        /// gains, and the four weight matrices, of which wqkv stacks W_q, W_k and W_v.</summary>
+        internal IEnumerable<(string Name, Parameter? Parameter, ParameterKind Kind, int Stacked)> Parameters() =>
         [
-            ("ln1", ln1, ParameterKind.Gain), ("ln2", ln2, ParameterKind.Gain), ("wqkv", wqkv, ParameterKind.Linear), ("wo", wo, ParameterKind.Linear),
-            ("q_ln", q_ln, ParameterKind.Gain), ("k_ln", k_ln, ParameterKind.Gain), ("w1", w1, ParameterKind.Linear), ("w2", w2, ParameterKind.Linear),
+            ("ln1", ln1, ParameterKind.Gain, 1), ("ln2", ln2, ParameterKind.Gain, 1), ("wqkv", wqkv, ParameterKind.Linear, 3), ("wo", wo, ParameterKind.Linear, 1),
+            ("q_ln", q_ln, ParameterKind.Gain, 1), ("k_ln", k_ln, ParameterKind.Gain, 1), ("w1", w1, ParameterKind.Linear, 1), ("w2", w2, ParameterKind.Linear, 1),
         ];
+
+        /// <summary>Scales head <paramref name="head"/>'s rows of W_q and of W_k by <paramref name="factor"/> each, which
+        /// multiplies that head's attention logits by factor² (RoPE is a rotation, so it commutes with the scale; with
+        /// qk-layernorm the next forward undoes it). QK-Clip's edit (Training/Hooks/QkClip.cs).</summary>
+        public void ScaleQueryKey(int head, double factor)
+        {
+            using var _ = no_grad();
+            int d = c.Width, dh = c.HeadDim;
+            wqkv[(head * dh)..((head + 1) * dh)].mul_(factor);
+            wqkv[(d + head * dh)..(d + (head + 1) * dh)].mul_(factor);
+        }
 
         internal void Initialise(Generator? generator)
         {

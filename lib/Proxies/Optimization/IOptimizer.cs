@@ -2,9 +2,9 @@ using static TorchSharp.torch;
 
 namespace Proxies.Optimization;
 
-/// <summary>Which optimizer trains the run: AdamW, plain SGD (a control), or AdamW with Adam-atan2's ε-free update
-/// (<see cref="AdamW.Atan2Scale"/>).</summary>
-public enum OptimizerKind { AdamW, Sgd, AdamAtan2 }
+/// <summary>Which optimizer trains the run: AdamW, plain SGD (a control), AdamW with Adam-atan2's ε-free update
+/// (<see cref="AdamW.Atan2Scale"/>), or Muon for the hidden matrices with AdamW for the rest (<see cref="Optimization.Muon"/>).</summary>
+public enum OptimizerKind { AdamW, Sgd, AdamAtan2, Muon }
 
 /// <summary>An optimizer over parameter groups with a peak LR η scaled by the schedule factor s_t.</summary>
 public interface IOptimizer : IDisposable

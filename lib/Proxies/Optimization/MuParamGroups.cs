@@ -16,7 +16,7 @@ public static class MuParamGroups
         return model.Parameters().Select(p =>
         {
             long fanIn = p.Parameter.dim() == 2 ? p.Parameter.shape[1] : 1;
-            return new ParameterGroup(p.Name, p.Parameter, p.Kind, fanIn, LrMultiplier(c, p.Kind));
+            return new ParameterGroup(p.Name, p.Parameter, p.Kind, fanIn, LrMultiplier(c, p.Kind), p.Stacked);
         }).ToList();
     }
 

@@ -11,6 +11,10 @@ namespace Proxies.Training;
 /// </summary>
 public interface ITrainingHook
 {
+    /// <summary>Whether the hook reads the forward pass's statistics (<see cref="StepContext.Forward"/>) at every step, not
+    /// only on probe steps (QK-Clip reads each head's max logit).</summary>
+    bool ReadsForward => false;
+
     /// <summary>Before the first step of this sitting (a checkpoint restores the state here).</summary>
     void Start(TrainState state) { }
 
@@ -35,15 +39,15 @@ public interface ITrainingHook
 }
 
 /// <summary>One step as its hooks see it: the state, which step this is, and what the step has computed so far.</summary>
-public sealed class StepContext(TrainState state, int step, bool probing)
+public sealed class StepContext(TrainState state, int step, bool probing, bool forward = false)
 {
     public TrainState State { get; } = state;
     /// <summary>The index of this step (the state's <see cref="TrainState.Step"/> is the next one once it is taken).</summary>
     public int Step { get; } = step;
     /// <summary>Whether this step runs the probes (every <see cref="TrainConfig.ProbeEvery"/> steps, and the last).</summary>
     public bool Probing { get; } = probing;
-    /// <summary>The forward pass's attention and activation statistics, on probe steps.</summary>
-    public Model.ForwardProbe? Forward { get; } = probing ? new Model.ForwardProbe() : null;
+    /// <summary>The forward pass's attention and activation statistics, on probe steps and on every step when a hook reads them.</summary>
+    public Model.ForwardProbe? Forward { get; } = probing || forward ? new Model.ForwardProbe() : null;
     /// <summary>The batch's loss terms (set after the forward pass).</summary>
     public Losses.LossTerms Loss { get; internal set; }
     /// <summary>Each group's unscaled update (Adam's Δ, SGD's gradient), on probe steps (set by the update).</summary>

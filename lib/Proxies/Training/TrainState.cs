@@ -60,9 +60,12 @@ public sealed class TrainState : IDisposable
             startFrom?.Invoke(Model);
             Groups = MuParamGroups.Build(Model);
             Parameters = Groups.Select(g => (Tensor)g.Parameter).ToList();
-            Optimizer = config.Optimizer == OptimizerKind.Sgd
-                ? new Sgd(Groups, config.WeightDecay, config.WdMode)
-                : new AdamW(Groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode) { Atan2 = config.Optimizer == OptimizerKind.AdamAtan2 };
+            Optimizer = config.Optimizer switch
+            {
+                OptimizerKind.Sgd => new Sgd(Groups, config.WeightDecay, config.WdMode),
+                OptimizerKind.Muon => new Muon(Groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode),
+                _ => new AdamW(Groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode) { Atan2 = config.Optimizer == OptimizerKind.AdamAtan2 },
+            };
             Sampler = new BatchSampler(Streams.Train, config.BatchSize, Model.Config.SeqLen, config.Seed);
         }
         catch

@@ -20,7 +20,8 @@ public static class TrainStep
     {
         var config = state.Config;
         int index = state.Step;
-        var step = new StepContext(state, index, probing: index % config.ProbeEvery == 0 || index == config.Steps - 1);
+        var step = new StepContext(state, index, probing: index % config.ProbeEvery == 0 || index == config.Steps - 1,
+            forward: hooks.Any(h => h.ReadsForward));
 
         var logits = state.Model.Forward(batch.Inputs, step.Forward);
         step.Loss = LanguageModelLoss.Compute(logits, batch.Targets);

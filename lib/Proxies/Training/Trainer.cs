@@ -65,7 +65,7 @@ public static class Trainer
     }
 
     /// <summary>The run's hooks, in the order they act at each point of a step: the loss terms (z-loss, then μ-loss),
-    /// the edits after the update (update clipping, which sees the optimizer's update alone; μ-centering; the caller's action), the probes, then skip-and-restart or
+    /// the edits after the update (update clipping, which sees the optimizer's update alone; QK-Clip; μ-centering; the caller's action), the probes, then skip-and-restart or
     /// checkpointing. A run that rewinds on spikes is not checkpointed (see <see cref="RunCheckpoint"/>).</summary>
     static IReadOnlyList<ITrainingHook> Hooks(TrainConfig config, Action<int, Transformer>? afterStep, RunCheckpoint? checkpoint)
     {
@@ -73,7 +73,7 @@ public static class Trainer
         return new ITrainingHook?[]
         {
             Training.Hooks.ZLoss.For(config), Training.Hooks.MuLoss.For(config),
-            Training.Hooks.UpdateClipping.For(config), Training.Hooks.MuCentering.For(config),
+            Training.Hooks.UpdateClipping.For(config), Training.Hooks.QkClip.For(config), Training.Hooks.MuCentering.For(config),
             afterStep is null ? null : new Training.Hooks.AfterStep(afterStep),
             new Training.Hooks.StandardProbes(), Training.Hooks.RatioHistogram.For(config),
             restart, restart is null ? checkpoint : null,
