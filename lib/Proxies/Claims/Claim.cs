@@ -32,10 +32,11 @@ public sealed record Claim(string Id, string Experiment, string Says, string Sta
     /// the interval is the 95% t interval of the mean of the per-seed values (the seeds' spread is the noise); with one,
     /// the value ± <see cref="RerunTerms"/> times the rerun noise of its unit; with none, not testable here. A seed whose
     /// value is not finite (a NaN probe) is left out, and the noise column says so.</summary>
-    public ClaimResult Judge(IReadOnlyList<RunResult> runs, RerunNoise? rerun, Profile profile)
+    /// <param name="curves">Reads a run's curve, for statistics of the training curve (spike episodes).</param>
+    public ClaimResult Judge(IReadOnlyList<RunResult> runs, RerunNoise? rerun, Profile profile, Func<RunResult, Probes.Curve>? curves = null)
     {
         var computed = runs.Select(r => r.Config.Seed).Distinct().Order()
-            .Select(seed => (Seed: seed, Value: PerSeed(new SeedRuns(seed, runs, profile)))).Where(x => x.Value is not null).ToList();
+            .Select(seed => (Seed: seed, Value: PerSeed(new SeedRuns(seed, runs, profile, curves)))).Where(x => x.Value is not null).ToList();
         var perSeed = computed.Where(x => double.IsFinite(x.Value!.Value)).Select(x => (x.Seed, Value: x.Value!.Value)).ToList();
         var notFinite = computed.Where(x => !double.IsFinite(x.Value!.Value)).Select(x => x.Seed).ToList();
         string dropped = notFinite.Count == 0 ? "" : $"; seed(s) {string.Join(", ", notFinite)} left out: not finite";

@@ -27,7 +27,8 @@ public sealed record RerunNoise(double Nats, double Decades, double LrDecades, i
     {
         Unit.Nats => Nats,
         Unit.Decades => Decades,
-        _ => LrDecades,
+        Unit.LrDecades => LrDecades,
+        _ => double.NaN,
     };
 
     /// <summary>The noise of <paramref name="resultsRoot"/>'s committed runs, or null when none was measured.</summary>

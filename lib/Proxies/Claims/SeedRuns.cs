@@ -23,10 +23,13 @@ public sealed class SeedRuns
     /// <summary>The profile the runs were trained at: it fixes the ladder's sizes and families.</summary>
     public Profile Profile { get; }
 
+    readonly Func<RunResult, Probes.Curve>? curves;
+
     /// <param name="all">Every seed's runs: they fix how many LRs a complete arm of each variant has.</param>
-    public SeedRuns(int seed, IReadOnlyList<RunResult> all, Profile profile)
+    /// <param name="curves">Reads a run's training curve (null: claims that need one are not testable).</param>
+    public SeedRuns(int seed, IReadOnlyList<RunResult> all, Profile profile, Func<RunResult, Probes.Curve>? curves = null)
     {
-        (Seed, Profile, this.all) = (seed, profile, all);
+        (Seed, Profile, this.all, this.curves) = (seed, profile, all, curves);
         runs = all.Where(r => r.Config.Seed == seed).ToList();
         gridSize = all.GroupBy(r => r.Config.Variant).ToDictionary(g => g.Key, g => g.Select(r => r.Config.Lr).Distinct().Count());
     }
@@ -75,6 +78,13 @@ public sealed class SeedRuns
     public double? OptimalLogLr(string variant, int width, int? depth = null) => Arm(variant, width, depth) is { } arm
         ? OptimalLr.Log10(arm.Select(r => (r.Config.Lr, LrSensitivity.Clipped(Point(r)))).ToList())
         : null;
+
+    /// <summary>The loss-spike episodes of this seed's one run of <paramref name="variant"/> (a single-config arm such as
+    /// the spiking setting's), as <see cref="AdamInstability.Summarise(RunResult, Probes.Curve)"/> counts them; null
+    /// when the seed lacks the run or no curve reader was given.</summary>
+    public int? SpikeEpisodes(string variant) =>
+        curves is not null && runs.SingleOrDefault(r => r.Config.Variant == variant) is { } run
+            ? AdamInstability.Summarise(run, curves(run)).Episodes.Count : null;
 
     /// <summary>The arm's non-embedding parameters.</summary>
     public long? Params(string variant, int width, int? depth = null) => Arm(variant, width, depth)?[0].Params;

@@ -9,4 +9,6 @@ public enum Unit
     Decades,
     /// <summary>A difference of log₁₀ optimal learning rates (<see cref="SeedRuns.OptimalLogLr"/>).</summary>
     LrDecades,
+    /// <summary>A difference of counts of loss-spike episodes (<see cref="Probes.SpikeEpisode"/>); no rerun noise is measured for it.</summary>
+    Episodes,
 }

@@ -11,7 +11,8 @@ namespace Proxies.Experiments;
 /// <param name="Spikes">Steps of the training loss (the rows a restart did not undo) that <see cref="SpikeDetector"/> flags at <see cref="AdamInstability.SpikeFactor"/>.</param>
 /// <param name="MaxLossOverAverage">The largest training loss over the moving average before it, after the detector settled.</param>
 /// <param name="Restarts">Spikes that skip-and-restart undid.</param>
-public sealed record SpikeSummary(RunResult Run, IReadOnlyList<int> Spikes, double MaxLossOverAverage, int Restarts);
+/// <param name="Episodes">The flagged steps as events: consecutive flagged steps are one episode (<see cref="SpikeEpisode"/>).</param>
+public sealed record SpikeSummary(RunResult Run, IReadOnlyList<int> Spikes, double MaxLossOverAverage, int Restarts, IReadOnlyList<SpikeEpisode> Episodes);
 
 /// <summary>
 /// Molybog et al. 2023: loss spikes, what Adam's per-coordinate ratio r = m̂/(√v̂ + ε) does before them, and four
@@ -75,14 +76,17 @@ public static class AdamInstability
         var detector = new SpikeDetector(SpikeFactor);
         double max = 0;
         var spikes = new List<int>();
+        var flagged = new List<(int Step, bool Flagged, double OverAverage)>();
         for (int i = 0; i < losses.Count; i++)
         {
             double average = detector.Average;
-            if (detector.Observe(losses[i].Loss)) spikes.Add(losses[i].Step);
+            bool spike = detector.Observe(losses[i].Loss);
+            if (spike) spikes.Add(losses[i].Step);
+            flagged.Add((losses[i].Step, spike, losses[i].Loss / average));
             if (i >= detector.Settle && double.IsFinite(losses[i].Loss)) max = Math.Max(max, losses[i].Loss / average);
         }
         int restarts = curve.Has(Proxies.Training.Hooks.SpikeRestart.RewoundTo) ? curve.Values(Proxies.Training.Hooks.SpikeRestart.RewoundTo).Count(double.IsFinite) : 0;
-        return new SpikeSummary(run, spikes, max, restarts);
+        return new SpikeSummary(run, spikes, max, restarts, SpikeEpisode.Of(flagged));
     }
 
     /// <summary>Steps a precursor is read over: the <paramref name="window"/> steps before a spike, [s − window, s).</summary>

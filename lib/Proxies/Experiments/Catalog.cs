@@ -39,6 +39,9 @@ public static class Catalog
         new Experiment("output-logit-divergence",
             "Figs 3/4 and the 2026 study: mean head row μ and output logits under Adam vs SGD, five fixes on one LR grid",
             OutputLogitLadder.Grid),
+        new Experiment("stability-fixes",
+            "The 2024–26 fixes on the ladder: Muon, QK-Clip, attention soft-capping and Adam-atan2 against AdamW with and without qk-layernorm, two seeds; update clipping and SPAM on notebook 10's spiking setting, four seeds",
+            StabilityFixes.Runs),
     };
 
     public static Experiment Find(string name) =>

@@ -27,6 +27,12 @@ public sealed class AdamW : IOptimizer
     /// <summary>Adam-atan2's update, Δ = a·atan2(m̂, b·√v̂), in place of m̂/(√v̂ + ε) (ε is then unused).</summary>
     public bool Atan2 { get; init; }
 
+    /// <summary>SPAM's spike-aware clipping (Huang et al. 2025), θ; 0 is off. Before the moments see it, every gradient
+    /// coordinate with g² > θ·v, v the second moment so far, is set to sign(g)·√(θ·v): a coordinate far outside its own
+    /// history (θ = 5000: about 70 of its RMSs) enters the moments at that bound, so one spiking batch cannot blow up m
+    /// and then sit in v for 1/(1−β2) steps. Nothing is clipped at the first step, when v is still 0.</summary>
+    public double SpikeClip { get; init; }
+
     /// <summary>Adam-atan2's a and b: 1.27 and 1, as the public reference code (lucidrains/adam-atan2-pytorch) sets them;
     /// a·atan2(m̂, √v̂) tends to a·m̂/√v̂ for |m̂| ≪ √v̂, and 1.27 ≈ 4/π makes a sign-like update (|m̂| = √v̂) 1.</summary>
     public const double Atan2Scale = 1.27, Atan2B = 1;
@@ -53,6 +59,11 @@ public sealed class AdamW : IOptimizer
             var p = group.Parameter;
             var g = p.grad;
             if (g is null) continue;
+            if (SpikeClip > 0 && StepCount > 1)
+            {
+                var bound = (v[i] * SpikeClip).sqrt_();
+                g.copy_(g.clamp(-bound, bound));   // sign(g)·√(θv) where |g| > √(θv), g elsewhere
+            }
             m[i].mul_(Beta1).add_(g, alpha: 1 - Beta1);
             v[i].mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
             using var scope = NewDisposeScope();

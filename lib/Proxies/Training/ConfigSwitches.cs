@@ -89,6 +89,10 @@ public static class ConfigSwitches
             (_, v) => NotNegative(v, " (the study uses 1e-4)")),
         Number("--update-clip", "update_clip", "update clipping: the update's norm is capped at its mean + K standard deviations over the last 128 steps (0: off; Marin uses 2)",
             c => c.UpdateClip, (c, v) => c with { UpdateClip = v }, (_, v) => v >= 0 ? null : "must be 0 (off) or a number of standard deviations, e.g. 2"),
+        Number("--spam-clip", "spam_clip", "SPAM's spike-aware clipping: a gradient coordinate with g² > θ·v (v: Adam's second moment) enters the moments at sign(g)·√(θ·v) (0: off; SPAM uses 5000)",
+            c => c.SpikeClip, (c, v) => c with { SpikeClip = v },
+            (c, v) => v < 0 ? "must be 0 (off) or a positive threshold θ such as 5000"
+                : v > 0 && c.Optimizer is not (OptimizerKind.AdamW or OptimizerKind.AdamAtan2) ? "clips against Adam's second moment: use --optimizer adamw or adamatan2" : null),
         Number("--qk-clip", "qk_clip", "QK-Clip: after each step, a head whose max attention logit on the step's batch exceeds τ has its W_q and W_k rows scaled by √(τ/max) (0: off; Kimi K2 uses 100)",
             c => c.QkClip, (c, v) => c with { QkClip = v },
             (c, v) => v < 0 ? "must be 0 (off) or a positive logit bound τ such as 100"

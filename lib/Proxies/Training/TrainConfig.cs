@@ -35,6 +35,9 @@ public sealed record TrainConfig
     /// <summary>Update clipping (<see cref="Hooks.UpdateClipping"/>): the applied update's global norm is capped at its
     /// mean + this many standard deviations over a trailing window; 0 is off.</summary>
     public double UpdateClip { get; init; }
+    /// <summary>SPAM's spike-aware clipping θ (<see cref="AdamW.SpikeClip"/>): a gradient coordinate with g² > θ·v enters
+    /// Adam's moments at sign(g)·√(θ·v); 0 is off.</summary>
+    public double SpikeClip { get; init; }
     /// <summary>QK-Clip (<see cref="Hooks.QkClip"/>): the bound τ on each head's max attention logit; 0 is off.</summary>
     public double QkClip { get; init; }
     /// <summary>Skip-and-restart (<see cref="Training.SpikeRestart"/>): a training loss above this factor times its moving

@@ -64,7 +64,7 @@ public sealed class TrainState : IDisposable
             {
                 OptimizerKind.Sgd => new Sgd(Groups, config.WeightDecay, config.WdMode),
                 OptimizerKind.Muon => new Muon(Groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode),
-                _ => new AdamW(Groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode) { Atan2 = config.Optimizer == OptimizerKind.AdamAtan2 },
+                _ => new AdamW(Groups, config.Beta1, config.Beta2, config.Eps, config.WeightDecay, config.WdMode) { Atan2 = config.Optimizer == OptimizerKind.AdamAtan2, SpikeClip = config.SpikeClip },
             };
             Sampler = new BatchSampler(Streams.Train, config.BatchSize, Model.Config.SeqLen, config.Seed);
         }
