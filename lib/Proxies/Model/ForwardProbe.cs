@@ -12,7 +12,9 @@ namespace Proxies.Model;
 /// the paper's App. C.1 the RMS of block outputs. And per block and head, that head's max logit S_max (QK-Clip's input,
 /// and the AdamW-against-Muon comparison of Kimi K2).
 /// </summary>
-public sealed class ForwardProbe
+/// <param name="headMaximaOnly">Record each head's max logit and nothing else: what QK-Clip reads at every step, for
+/// one logits product per block instead of every statistic.</param>
+public sealed class ForwardProbe(bool headMaximaOnly = false)
 {
     readonly List<Tensor> perBlock = new();
     readonly List<Tensor> perHead = new();
@@ -22,6 +24,7 @@ public sealed class ForwardProbe
     /// mlp_out/b, block_out/b, logits).</summary>
     internal void RecordActivation(string name, Tensor x)
     {
+        if (headMaximaOnly) return;
         using var _ = no_grad();
         var values = x.detach().to(ScalarType.Float32);
         activations.Add((name, values.abs().mean(), values.square().mean().sqrt()));
@@ -46,6 +49,8 @@ public sealed class ForwardProbe
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var z = CausalLogits(q, k, scale);                                  // (B, H, T, T)
+        perHead.Add(z.amax(new long[] { 0, 2, 3 }).MoveToOuterDisposeScope());   // (H): each head's S_max
+        if (headMaximaOnly) return;
         long t = z.shape[^1];
         var flat = z.flatten();
         var at = flat.argmax().reshape(1);
@@ -57,7 +62,6 @@ public sealed class ForwardProbe
         var qn = qNorm.index_select(0, row); var kn = kNorm.index_select(0, col);
         var cos = max / (scale * qn * kn);
         perBlock.Add(cat(new[] { max, qn, kn, cos }).MoveToOuterDisposeScope());
-        perHead.Add(z.amax(new long[] { 0, 2, 3 }).MoveToOuterDisposeScope());   // (H): each head's S_max
     }
 
     /// <summary>Each block's per-head max logit S_max, shape (L, H).</summary>
@@ -69,6 +73,7 @@ public sealed class ForwardProbe
 
     internal void RecordFinalHidden(Tensor h)
     {
+        if (headMaximaOnly) return;
         using var _ = no_grad();
         FinalHiddenMean = h.detach().reshape(-1, h.shape[^1]).mean(new long[] { 0 });
     }

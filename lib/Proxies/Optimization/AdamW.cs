@@ -28,10 +28,15 @@ public sealed class AdamW : IOptimizer
     public bool Atan2 { get; init; }
 
     /// <summary>SPAM's spike-aware clipping (Huang et al. 2025), θ; 0 is off. Before the moments see it, every gradient
-    /// coordinate with g² > θ·v, v the second moment so far, is set to sign(g)·√(θ·v): a coordinate far outside its own
-    /// history (θ = 5000: about 70 of its RMSs) enters the moments at that bound, so one spiking batch cannot blow up m
-    /// and then sit in v for 1/(1−β2) steps. Nothing is clipped at the first step, when v is still 0.</summary>
+    /// coordinate with g² > θ·v, v the second moment so far (not bias-corrected, as SPAM's code has it), is set to
+    /// sign(g)·√(θ·v): a coordinate far outside its own history (θ = 5000: about 70 of its RMSs) enters the moments at
+    /// that bound, so one spiking batch cannot blow up m and then sit in v for 1/(1−β2) steps. It acts from step
+    /// <see cref="SpikeClipFrom"/>, as SPAM's code does. Where v is still 0 (a coordinate that never had a gradient)
+    /// the gradient passes: SPAM's code would clamp it to 0 at every later step, and the coordinate would never learn.</summary>
     public double SpikeClip { get; init; }
+
+    /// <summary>The first step SPAM's clip acts at (its code's grad_accu_steps): v then holds some history.</summary>
+    public const int SpikeClipFrom = 20;
 
     /// <summary>Adam-atan2's a and b: 1.27 and 1, as the public reference code (lucidrains/adam-atan2-pytorch) sets them;
     /// a·atan2(m̂, √v̂) tends to a·m̂/√v̂ for |m̂| ≪ √v̂, and 1.27 ≈ 4/π makes a sign-like update (|m̂| = √v̂) 1.</summary>
@@ -59,14 +64,15 @@ public sealed class AdamW : IOptimizer
             var p = group.Parameter;
             var g = p.grad;
             if (g is null) continue;
-            if (SpikeClip > 0 && StepCount > 1)
+            using var scope = NewDisposeScope();
+            if (SpikeClip > 0 && StepCount >= SpikeClipFrom)
             {
                 var bound = (v[i] * SpikeClip).sqrt_();
-                g.copy_(g.clamp(-bound, bound));   // sign(g)·√(θv) where |g| > √(θv), g elsewhere
+                // sign(g)·√(θv) where |g| > √(θv), g elsewhere; the parameter's own gradient stays as it was
+                g = g.clamp(-bound, bound).where(v[i] > 0, g);
             }
             m[i].mul_(Beta1).add_(g, alpha: 1 - Beta1);
             v[i].mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
-            using var scope = NewDisposeScope();
             var delta = Atan2
                 ? (m[i] / bc1).atan2((v[i] / bc2).sqrt_().mul_(Atan2B)).mul_(Atan2Scale)
                 : (m[i] / bc1).div_((v[i] / bc2).sqrt_().add_(Eps));

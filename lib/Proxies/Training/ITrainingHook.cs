@@ -46,8 +46,9 @@ public sealed class StepContext(TrainState state, int step, bool probing, bool f
     public int Step { get; } = step;
     /// <summary>Whether this step runs the probes (every <see cref="TrainConfig.ProbeEvery"/> steps, and the last).</summary>
     public bool Probing { get; } = probing;
-    /// <summary>The forward pass's attention and activation statistics, on probe steps and on every step when a hook reads them.</summary>
-    public Model.ForwardProbe? Forward { get; } = probing || forward ? new Model.ForwardProbe() : null;
+    /// <summary>The forward pass's attention and activation statistics on probe steps; on other steps, when a hook reads
+    /// them, each head's max logit only.</summary>
+    public Model.ForwardProbe? Forward { get; } = probing ? new Model.ForwardProbe() : forward ? new Model.ForwardProbe(headMaximaOnly: true) : null;
     /// <summary>The batch's loss terms (set after the forward pass).</summary>
     public Losses.LossTerms Loss { get; internal set; }
     /// <summary>Each group's unscaled update (Adam's Δ, SGD's gradient), on probe steps (set by the update).</summary>

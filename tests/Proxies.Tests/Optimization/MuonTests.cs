@@ -14,13 +14,21 @@ public class MuonTests : TorchTest
         return randn(rows, cols, generator: generator);
     }
 
-    /// <summary>The float64 reference: U · p⁵(Σ/‖G‖_F) · Vᵀ from G's singular value decomposition, p the quintic.</summary>
+    /// <summary>Five steps of the quintic p(s) = a·s + b·s³ + c·s⁵ on one singular value, with Jordan et al.'s published
+    /// coefficients written out here rather than read from the code under test.</summary>
+    static double Quintic5(double s)
+    {
+        for (int i = 0; i < 5; i++) s = 3.4445 * s - 4.7750 * s * s * s + 2.0315 * s * s * s * s * s;
+        return s;
+    }
+
+    /// <summary>The float64 reference: U · p⁵(Σ/‖G‖_F) · Vᵀ from G's singular value decomposition.</summary>
     static Tensor Reference(Tensor g)
     {
         var g64 = g.to(ScalarType.Float64);
         var (u, s, vh) = linalg.svd(g64, fullMatrices: false);
         double norm = g64.norm().item<double>();
-        var mapped = s.data<double>().Select(x => NewtonSchulz.SingularValueMap(x / norm)).ToArray();
+        var mapped = s.data<double>().Select(x => Quintic5(x / norm)).ToArray();
         return u.matmul(diag(tensor(mapped))).matmul(vh);
     }
 
@@ -96,6 +104,19 @@ public class MuonTests : TorchTest
         Assert.True(MaxAbsDiff(updates[0], expected) < 1e-5);
         var whole = Reference(g) * (0.2 * Math.Sqrt(24));
         Assert.True(MaxAbsDiff(updates[0], whole) > 1e-2);
+    }
+
+    [Fact]
+    public void ARunWithTheSwitchTrainsItsHiddenMatricesWithMuonAndTheQkvMatricesApart()
+    {
+        // The config must reach the optimizer, and the model's declaration of the stacked q, k, v must reach its groups:
+        // unwired, the Muon arm would silently be AdamW, or orthogonalise the 3d × d whole.
+        using var state = new Proxies.Training.TrainState(new Proxies.Training.TrainConfig
+            { Optimizer = OptimizerKind.Muon, Model = new ModelConfig { Width = 16, Depth = 1, Heads = 2, SeqLen = 8 } }, CPU);
+        Assert.IsType<Muon>(state.Optimizer);
+        Assert.Equal(3, state.Groups.Single(g => g.Name == "blocks.0.wqkv").Stacked);
+        Assert.All(state.Groups.Where(g => g.Name != "blocks.0.wqkv"), g => Assert.Equal(1, g.Stacked));
+        Assert.Equal(["blocks.0.wqkv", "blocks.0.wo", "blocks.0.w1", "blocks.0.w2"], state.Groups.Where(Muon.OnMuon).Select(g => g.Name));
     }
 
     [Fact]
