@@ -21,8 +21,7 @@ public static class StabilityFixes
     /// <summary>SPAM's spike threshold θ (its paper's default).</summary>
     public const double SpamTheta = 5000;
 
-    /// <summary>Two seeds, paired across arms: at quick one arm of the ladder is 21 runs a seed, about 15 worker-minutes,
-    /// two thirds of them the largest size's.</summary>
+    /// <summary>Two seeds, paired across arms (what the budget allowed: docs/science/stability-fixes.md#the-sweep).</summary>
     public static readonly int[] Seeds = [0, 1];
 
     static Variant Arm(string label, bool qkLn, Func<TrainConfig, TrainConfig> change) =>

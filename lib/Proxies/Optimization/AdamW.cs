@@ -2,9 +2,6 @@ using static TorchSharp.torch;
 
 namespace Proxies.Optimization;
 
-/// <summary>How weight decay enters the update (docs/science/model-and-training.md#adamw).</summary>
-public enum WeightDecayMode { Independent, Coupled }
-
 /// <summary>
 /// AdamW written out (docs/science/model-and-training.md#adamw). With g the gradient, s_t the schedule factor, η the peak LR (times the
 /// group's μParam multiplier) and bias-corrected moments:
@@ -78,7 +75,7 @@ public sealed class AdamW : IOptimizer
                 : (m[i] / bc1).div_((v[i] / bc2).sqrt_().add_(Eps));
             double lr = multiplier * peakLr * group.LrMultiplier;
             if (group.Decays && WeightDecay != 0)
-                p.mul_(1 - (Mode == WeightDecayMode.Independent ? multiplier * WeightDecay : lr * WeightDecay));
+                p.mul_(Mode.Factor(WeightDecay, multiplier, lr));
             p.add_(delta, alpha: -lr);
             if (unscaledUpdates is not null) unscaledUpdates[i] = delta.MoveToOuterDisposeScope();
         }
@@ -117,10 +114,6 @@ public sealed class AdamW : IOptimizer
         StepCount = state.StepCount;
     }
 
-    public void ZeroGrad()
-    {
-        foreach (var group in Groups) group.Parameter.grad?.zero_();
-    }
 
     public void Dispose()
     {

@@ -25,5 +25,9 @@ public interface IOptimizer : IDisposable
     /// <summary>Sets the state back to <paramref name="state"/> (copied in; the state stays the caller's).</summary>
     void Restore(OptimizerState state);
 
-    void ZeroGrad();
+    /// <summary>Zeroes every group's gradient.</summary>
+    void ZeroGrad()
+    {
+        foreach (var group in Groups) group.Parameter.grad?.zero_();
+    }
 }

@@ -64,7 +64,7 @@ public sealed class Muon : IOptimizer
             var delta = cat(u.chunk(group.Stacked, 0).Select(Update).ToArray(), 0);
             double lr = multiplier * peakLr * group.LrMultiplier;
             if (group.Decays && weightDecay != 0)
-                p.mul_(1 - (mode == WeightDecayMode.Independent ? multiplier * weightDecay : lr * weightDecay));
+                p.mul_(mode.Factor(weightDecay, multiplier, lr));
             p.add_(delta, alpha: -lr);
             if (unscaledUpdates is not null) unscaledUpdates[i] = delta.MoveToOuterDisposeScope();
         }
@@ -88,10 +88,6 @@ public sealed class Muon : IOptimizer
         foreach (var (mine, saved) in momentum.OfType<Tensor>().Zip(state.Tensors[adamCount..])) mine.copy_(saved);
     }
 
-    public void ZeroGrad()
-    {
-        foreach (var group in Groups) group.Parameter.grad?.zero_();
-    }
 
     public void Dispose()
     {

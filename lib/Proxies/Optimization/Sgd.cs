@@ -28,16 +28,12 @@ public sealed class Sgd(IReadOnlyList<ParameterGroup> groups, double weightDecay
             if (g is null) continue;
             double lr = multiplier * peakLr * group.LrMultiplier;
             if (group.Decays && weightDecay != 0)
-                group.Parameter.mul_(1 - (mode == WeightDecayMode.Independent ? multiplier * weightDecay : lr * weightDecay));
+                group.Parameter.mul_(mode.Factor(weightDecay, multiplier, lr));
             group.Parameter.add_(g, alpha: -lr);
             if (unscaledUpdates is not null) unscaledUpdates[i] = g.clone();
         }
     }
 
-    public void ZeroGrad()
-    {
-        foreach (var group in groups) group.Parameter.grad?.zero_();
-    }
 
     public void Dispose() { }
 }
