@@ -5,6 +5,7 @@ using System.Text.Json;
 using Proxies.Benchmarks;
 using Proxies.Experiments;
 using Proxies.Model;
+using Proxies.Model.Gemm;
 using Proxies.Runtime;
 using Proxies.Sweeps;
 
@@ -23,6 +24,8 @@ public static class BenchVerb
         probe overhead, and the step's weight GEMMs timed alone at the model's shapes (the ceiling for this model):
         their ms, GFLOP/s, and share of the step.
           --fused on|off (on)   the fused CPU kernels (Model/Fused); off times the composed libtorch forms instead
+          --gemm libtorch|openblas (PROXIES_GEMM, else libtorch)   which library multiplies the fp32 linear layers on
+                                the CPU; the GEMM peak, the step and its weight GEMMs are timed in it
           --gelu tanh|exact|fusedtanh, --attention sdpa|fused   the model's kernel switches, as `train` takes them
           --kernels             only time one block's non-GEMM ops alone, forward + backward, at each config's shapes,
                                 in each form the model can run them (the experiments in docs/performance.md)
@@ -43,6 +46,8 @@ public static class BenchVerb
         bool json = cl.Has("--json");
         bool kernels = cl.Has("--kernels");
         Proxies.Model.Fused.Kernels.Enabled = cl.OnOff("--fused", true);
+        GemmBackends.Requested = cl.Choice("--gemm", GemmBackends.Requested, GemmBackends.Choices);
+        Environment.SetEnvironmentVariable(GemmBackends.Variable, GemmBackends.Requested.Name());   // the sweep timing's workers too
         var matmul = TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32);
         var kernelSwitches = TrainVerb.ReadSwitches(cl, "--gelu", "--attention");
         var (deviceName, threads) = TrainVerb.ReadRuntime(cl);
@@ -57,6 +62,7 @@ public static class BenchVerb
 
         double peak = GemmPeak.Measure(device);
         double bf16 = GemmPeak.Measure(device, dtype: TorchSharp.torch.ScalarType.BFloat16);
+        Say(GemmBackends.Describe());
         Say($"fp32 GEMM peak: {peak:F0} GFLOP/s ({threadCount} threads, {device.type}); bf16 GEMM: {bf16:F1} GFLOP/s; timing {matmul.Name()} matmuls");
         double ceiling = matmul == MatmulPrecision.Bf16 ? bf16 : peak;
         var timings = new List<StepTiming>();
@@ -110,6 +116,8 @@ public static class BenchVerb
             ["device"] = device,
             ["threads"] = threads,
             ["matmul"] = matmul.Name(),
+            ["gemm_backend"] = GemmBackends.Active.Name(),
+            ["openblas_core"] = GemmBackends.Active == GemmBackend.OpenBlas ? OpenBlas.CoreName : null,
             // MFU's denominator: the peak of the dtype the linear layers ran in.
             ["gemm_gflops"] = ceiling,
             ["fp32_gemm_gflops"] = peak,

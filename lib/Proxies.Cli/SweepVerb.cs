@@ -53,6 +53,7 @@ public static class SweepVerb
         PrintBudget(plan, workers, settings.RepeatData);
         if (sbatchOptions is not null) return SubmitToSlurm(experiment, settings, plan.Count, tasks, outRoot, shard, sbatchOptions);
 
+        if (device != "cuda") Console.WriteLine(Proxies.Model.Gemm.GemmBackends.Describe());   // the workers inherit PROXIES_GEMM
         IRunExecutor executor = workers == 1
             ? new InProcessExecutor(device, threads, settings.CheckpointEvery)
             : new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, workers, threads ?? 1, device, settings.CheckpointEvery);

@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using Proxies.Model.Gemm;
 using Proxies.Runtime;
 using static TorchSharp.torch;
 
 namespace Proxies.Benchmarks;
 
 /// <summary>The machine's matrix-multiply ceiling with the current thread count: the best of a few square products
-/// (GFLOP/s = 2n³ / t), fp32 by default. MFU is measured against the one of the matmul dtype, in the same run.
+/// (GFLOP/s = 2n³ / t), fp32 by default, in the GEMM backend the model would use (<see cref="GemmBackends"/>). MFU is measured against the one of the matmul dtype, in the same run.
 /// A 256² product is timed first, and a larger size is skipped when the rate so far says it would take more than
 /// <see cref="BudgetSeconds"/>: a CPU without bf16 instructions multiplies bf16 through a scalar fallback (measured
 /// below 1 GFLOP/s on an AVX2-only EPYC, where the 2048² products alone would take many minutes).</summary>
@@ -38,7 +39,7 @@ public static class GemmPeak
     /// back as a scalar so that an asynchronous device has finished it.</summary>
     static void Product(Tensor a, Tensor b)
     {
-        using var c = a.matmul(b);
+        using var c = GemmBackends.Take(a, b) ? BlasLinear.Output(a, b) : a.matmul(b);   // a·bᵀ under OpenBLAS: the same FLOPs
         using var s = c[0, 0].to(ScalarType.Float32).cpu();
         s.item<float>();
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Proxies.Model;
+using Proxies.Model.Gemm;
 using Proxies.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -11,7 +12,7 @@ namespace Proxies.Benchmarks;
 /// the head) the forward product x·Wᵀ and the two backward ones, input gradient g·W and weight gradient gᵀ·x, at the
 /// model's shapes (B·T rows) and in its matmul dtype. Their sum is what a step would cost if everything but these
 /// GEMMs were free: the ceiling for this model on this machine, tighter than the square-matrix peak because small
-/// inner dimensions (K = d) run slower. The attention products are left out: the fused kernel does not separate them.
+/// inner dimensions (K = d) run slower. They run in the backend the model would use (<see cref="GemmBackends"/>). The attention products are left out: the fused kernel does not separate them.
 /// </summary>
 public static class StepGemms
 {
@@ -51,10 +52,11 @@ public static class StepGemms
             foreach (var shape in all)
             {
                 var (x, w, g) = operands[shape];
-                using var y = F.linear(x, w);
-                using var dx = g.matmul(w);
+                bool blas = GemmBackends.Take(x, w);
+                using var y = blas ? BlasLinear.Output(x, w) : F.linear(x, w);
+                using var dx = blas ? BlasLinear.InputGradient(g, w) : g.matmul(w);
                 last?.Dispose();
-                last = g.t().matmul(x);
+                last = blas ? BlasLinear.WeightGradient(g, x) : g.t().matmul(x);
             }
             // Reading the last product back makes an asynchronous device finish every product before the clock stops.
             using var done = last![0, 0].to(ScalarType.Float32).cpu();

@@ -85,9 +85,11 @@ public sealed class Transformer : nn.Module
     static Tensor RoundToBf16(Tensor x) => x.to(ScalarType.BFloat16).to(ScalarType.Float32);
 
     /// <summary>x Wᵀ, in bfloat16 under bf16 autocast (the result stays bfloat16; a residual add promotes it back to
-    /// fp32, and the backward pass runs the same products in bfloat16 and returns fp32 gradients to the fp32 weights).</summary>
-    internal static Tensor Linear(Tensor x, Tensor w, MatmulPrecision precision) => precision == MatmulPrecision.Bf16
-        ? F.linear(x.to(ScalarType.BFloat16), w.to(ScalarType.BFloat16))
+    /// fp32, and the backward pass runs the same products in bfloat16 and returns fp32 gradients to the fp32 weights).
+    /// In fp32 on the CPU the product goes to OpenBLAS when this process asked for it (<see cref="Gemm.GemmBackends"/>).</summary>
+    internal static Tensor Linear(Tensor x, Tensor w, MatmulPrecision precision) =>
+        precision == MatmulPrecision.Bf16 ? F.linear(x.to(ScalarType.BFloat16), w.to(ScalarType.BFloat16))
+        : Gemm.GemmBackends.Take(x, w) ? Gemm.BlasLinear.apply(x, w)
         : F.linear(x, w);
 
     internal static Tensor LayerNorm(Tensor x, Tensor? gain, double eps) => F.layer_norm(x, new[] { x.shape[^1] }, gain, null, eps);

@@ -39,6 +39,8 @@ public static class Provenance
         ["cpu_cores"] = Environment.ProcessorCount,
         ["dotnet"] = RuntimeInformation.FrameworkDescription,
         ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
+        // The library that multiplied the linear layers: results differ in the last bits between them.
+        ["gemm"] = Model.Gemm.GemmBackends.Label,
     };
 
     /// <summary>The CPU's model name and family from /proc/cpuinfo (Linux), else the architecture: results from another

@@ -57,7 +57,8 @@ public static class TorchRuntime
     [DllImport("libc", EntryPoint = "setenv")]
     static extern int setenv(string name, string value, int overwrite);
 
-    static void SetNativeEnvironment(string name, string value)
+    /// <summary>Sets an environment variable for native code too, unless the user set it already.</summary>
+    internal static void SetNativeEnvironment(string name, string value)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) { Environment.SetEnvironmentVariable(name, value); return; }
         if (Environment.GetEnvironmentVariable(name) is null) Environment.SetEnvironmentVariable(name, value);

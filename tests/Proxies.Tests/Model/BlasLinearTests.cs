@@ -1,0 +1,87 @@
+using Proxies.Model;
+using Proxies.Model.Gemm;
+using Proxies.Training;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Proxies.Tests.Model;
+
+/// <summary>Tests that set the process-wide GEMM backend run alone, so no other test trains under a backend it did not ask for.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideGemmBackend
+{
+    public const string Name = "process-wide GEMM backend";
+}
+
+/// <summary>OpenBLAS's x·Wᵀ behind autograd (Model/Gemm/BlasLinear.cs) against float64, and a model trained under it
+/// against one trained with libtorch's products.</summary>
+[Collection(ProcessWideGemmBackend.Name)]
+public class BlasLinearTests : TorchTest
+{
+    static void NeedOpenBlas() => Optional.Need(OpenBlas.Problem);
+
+    [SkippableFact]
+    public void ValuesAndBothGradientsMatchFloat64WithinLibtorchsOwnFloat32Error()
+    {
+        NeedOpenBlas();
+        manual_seed(11);
+        // x arrives transposed (not contiguous) and with two leading dimensions, as the model's activations can.
+        var x64 = randn(37, 3, 24, dtype: float64).transpose(0, 1);
+        var w64 = randn(19, 24, dtype: float64);
+        var r64 = randn(3, 37, 19, dtype: float64);
+        (Tensor Y, Tensor Dx, Tensor Dw) Run(Func<Tensor, Tensor, Tensor> linear, ScalarType dtype)
+        {
+            var x = x64.to(dtype).detach().requires_grad_(true);
+            var w = w64.to(dtype).detach().requires_grad_(true);
+            var y = linear(x, w);
+            (y.to(float64) * r64).sum().backward();
+            return (y.detach().to(float64), x.grad!.to(float64), w.grad!.to(float64));
+        }
+        var blas = Run((x, w) => BlasLinear.apply(x, w), float32);
+        var reference = Run((x, w) => F.linear(x, w), float64);
+        var libtorch = Run((x, w) => F.linear(x, w), float32);
+        Assert.Equal(new long[] { 3, 37, 19 }, blas.Y.shape);
+        foreach (var (name, got, exact, torch32) in new[] { ("y", blas.Y, reference.Y, libtorch.Y), ("dx", blas.Dx, reference.Dx, libtorch.Dx), ("dW", blas.Dw, reference.Dw, libtorch.Dw) })
+        {
+            double error = (got - exact).abs().max().item<double>(), libtorchError = (torch32 - exact).abs().max().item<double>();
+            double scale = exact.abs().max().item<double>();
+            // float32 sums of up to 111 terms: a few ulp of the largest value; W instead of Wᵀ, or a swapped gradient, is O(scale).
+            Assert.True(error < 4 * libtorchError + 1e-6 * scale, $"{name}: OpenBLAS off by {error:E2}, libtorch's float32 by {libtorchError:E2} (values up to {scale:F1})");
+        }
+    }
+
+    [SkippableFact]
+    public void AModelTrainsTheSameUnderOpenBlasAsUnderLibtorchUpToRounding()
+    {
+        NeedOpenBlas();
+        var config = new TrainConfig
+        {
+            Model = new ModelConfig { Width = 32, Depth = 2, Heads = 2, SeqLen = 16 }, BatchSize = 4, Steps = 8, WarmupSteps = 2, Lr = 0.003, ProbeEvery = 1,
+        };
+        // The losses show the forward products (a 0.1% change in them fails this test), not the gradients' scale: AdamW's
+        // update does not depend on it. The float64 test above checks the gradients.
+        var before = GemmBackends.Requested;
+        try
+        {
+            GemmBackends.Requested = GemmBackend.Libtorch;
+            var (_, libtorch) = Trainer.Run(config);
+            GemmBackends.Requested = GemmBackend.OpenBlas;
+            Assert.Equal(GemmBackend.OpenBlas, GemmBackends.Active);
+            var (_, openBlas) = Trainer.Run(config);
+            var a = libtorch.Values("loss").ToArray();
+            var b = openBlas.Values("loss").ToArray();
+            Assert.Equal(a.Length, b.Length);
+            for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) < 1e-4, $"step {i}: loss {a[i]} under libtorch, {b[i]} under OpenBLAS");
+        }
+        finally { GemmBackends.Requested = before; }
+    }
+
+    [Fact]
+    public void WithoutTheLibraryItSaysHowToInstallItAndLibtorchRuns()
+    {
+        var (_, problem) = OpenBlas.Load(["/nonexistent/libopenblas.so.0"]);
+        Assert.Contains("apt-get install libopenblas0-pthread", problem);
+        var (_, notBlas) = OpenBlas.Load(["libc.so.6"]);
+        Assert.Contains("not OpenBLAS", notBlas);
+    }
+}
