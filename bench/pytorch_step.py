@@ -25,21 +25,16 @@ Mirrors, file by file:
 """
 
 import argparse
-import ctypes
 import json
 import math
 import os
-import re
 import sys
 import time
 
-CONFIGS = {
-    # name: (width, depth, heads, seq_len, batch_size); head dim 32 everywhere, as StepBenchmark.Standard
-    "d64": (64, 2, 2, 64, 32),
-    "d128": (128, 4, 4, 128, 32),
-    "d256": (256, 4, 8, 128, 32),
-}
-VOCAB = 256
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+from common import CONFIGS, VOCAB  # noqa: E402
+
 LN_EPS = 1e-6
 ROPE_BASE = 10000.0
 MLP_RATIO = 4
@@ -67,10 +62,7 @@ def parse_args(argv):
     p.add_argument("--selftest", action="store_true",
                    help="train a tiny model 30 steps on repeated text and print the losses (correctness check)")
     a = p.parse_args(argv)
-    names = [n.strip() for n in a.configs.split(",") if n.strip()]
-    unknown = [n for n in names if n not in CONFIGS]
-    if unknown or not names:
-        p.error("unknown config(s) %s; choose from %s" % (",".join(unknown) or "(none)", ",".join(CONFIGS)))
+    names = common.config_names(p, a.configs)
     if a.steps < 2:
         p.error("--steps must be at least 2")
     if a.warmup < 1:
@@ -83,12 +75,8 @@ def parse_args(argv):
 
 ARGS = parse_args(sys.argv[1:])
 
-# Thread pools read their sizes when the library loads, so set them before importing torch. OpenBLAS (Debian's
-# BLAS for python3-torch) keeps its own pool that torch.set_num_threads does not always reach. Passive OpenMP
-# waiting is what the C# runtime sets too (TorchRuntime.ChildEnvironment).
-if ARGS.threads is not None:
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(ARGS.threads)
+common.threads_before_torch(ARGS.threads)
+# Passive OpenMP waiting is what the C# runtime sets too (TorchRuntime.ChildEnvironment).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 try:
@@ -401,52 +389,6 @@ def ms_per_step(cfg, stream, steps, warmup, probe_every_step, seed):
     return 1000.0 * (ends[total - 1] - ends[warmup - 1]) / steps
 
 
-def gemm_peak(sizes=(1024, 2048), repeats=5, dtype=torch.float32):
-    """GemmPeak.cs: best GFLOP/s (2n³/t) over a few square products, fp32 unless told."""
-    best = 0.0
-    gen = torch.Generator().manual_seed(0)
-    for n in sizes:
-        a, b = torch.randn(n, n, generator=gen).to(dtype), torch.randn(n, n, generator=gen).to(dtype)
-        float(a.matmul(b).sum())                                     # warm-up
-        start = time.perf_counter()
-        for _ in range(repeats):
-            c = a.matmul(b)
-        float(c.sum())
-        best = max(best, 2.0 * n ** 3 * repeats / (time.perf_counter() - start) / 1e9)
-    return best
-
-
-def blas():
-    """Which BLAS this process multiplies with, read from its own memory map after a product (Debian's torch calls the
-    system libblas.so.3, which may be OpenBLAS, BLIS or the reference BLAS), and, for OpenBLAS, the CPU kernel it chose.
-    OpenBLAS picks that kernel at start-up from the CPU id; on a CPU newer than the library it falls back to a generic
-    one four times slower, which OPENBLAS_CORETYPE overrides (compare.py checks the GEMM peak for this)."""
-    torch.ones(64, 64).matmul(torch.ones(64, 64))
-    with open("/proc/self/maps") as maps:
-        libraries = sorted({line.split()[-1] for line in maps if re.search(r"blas|blis|mkl", line.split()[-1])})
-    core = None
-    for lib in libraries:
-        if "openblas" in os.path.basename(lib):
-            try:
-                handle = ctypes.CDLL(lib)
-                handle.openblas_get_corename.restype = ctypes.c_char_p
-                core = handle.openblas_get_corename().decode()
-            except (OSError, AttributeError):
-                pass
-    return {"libraries": libraries, "openblas_core": core, "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE")}
-
-
-def flops_per_step(width, depth, seq_len, batch):
-    """Flops.PerStep: 6·(12·L·d² + V·d)·B·T + 12·L·B·T²·d."""
-    tokens = float(batch) * seq_len
-    weights = 12.0 * depth * width * width + VOCAB * width
-    return 6 * weights * tokens + 12.0 * depth * tokens * seq_len * width
-
-
-def random_stream(seed, n=1 << 20):
-    return torch.randint(0, 256, (n,), dtype=torch.uint8, generator=torch.Generator().manual_seed(seed))
-
-
 def selftest(seed):
     """Tiny model on repeated text: step-0 loss ≈ ln 256 + ½ (unit-variance logits), then it must fall."""
     text = (b"The quick brown fox jumps over the lazy dog. " * 2000)
@@ -470,25 +412,21 @@ def main():
     if ARGS.selftest:
         return selftest(ARGS.seed)
     threads = torch.get_num_threads()
-    peak = gemm_peak(dtype=torch.bfloat16 if ARGS.matmul == "bf16" else torch.float32)
-    library = blas()
-    stream = random_stream(ARGS.seed)
+    peak = common.gemm_peak(torch, torch.bfloat16 if ARGS.matmul == "bf16" else torch.float32)
+    library = common.blas(torch)
+    stream = common.random_stream(torch, ARGS.seed)
     rows = []
     for name in ARGS.config_names:
-        width, depth, heads, seq_len, batch = cfg = CONFIGS[name]
+        cfg = CONFIGS[name]
         plain = ms_per_step(cfg, stream, ARGS.steps, ARGS.warmup, False, ARGS.seed)
         probed = ms_per_step(cfg, stream, ARGS.steps, ARGS.warmup, True, ARGS.seed)
-        gflops = flops_per_step(width, depth, seq_len, batch) / (plain / 1000) / 1e9
-        rows.append({
-            "name": name, "width": width, "depth": depth, "heads": heads, "seq_len": seq_len, "batch_size": batch,
-            "ms_per_step": plain, "tokens_per_s": batch * seq_len / (plain / 1000), "gflops": gflops,
-            "mfu": gflops / peak, "probe_overhead": probed / plain,
-        })
+        rows.append(common.row(name, plain, probed, peak))
         if not ARGS.json:
             sys.stderr.write("  %s done\n" % name)
     if ARGS.json:
         print(json.dumps({"framework": "pytorch", "version": torch.__version__, "threads": threads,
-                          "matmul": ARGS.matmul, "gemm_gflops": peak, "blas": library, "configs": rows}))
+                          "matmul": ARGS.matmul, "gemm_gflops": peak, "blas": library,
+                          "environment": common.environment(), "configs": rows}))
         return 0
     print("PyTorch %s (eager, %s attention), %d thread(s), %s matmuls, %s GEMM peak %.1f GFLOP/s, %d timed steps after %d"
           % (torch.__version__, "SDPA" if HAS_SDPA else "explicit", threads, ARGS.matmul, ARGS.matmul, peak,

@@ -1,0 +1,93 @@
+"""What the two PyTorch scripts share: the configs, the FLOP count, the GEMM ceiling, which BLAS runs, the byte stream,
+the thread set-up and the JSON row. torch is imported by the caller after `threads_before_torch`, since thread pools read
+their sizes when the library loads."""
+
+import ctypes
+import os
+import re
+
+CONFIGS = {
+    # name: (width, depth, heads, seq_len, batch_size); head dim 32 everywhere, as StepBenchmark.Standard
+    "d64": (64, 2, 2, 64, 32),
+    "d128": (128, 4, 4, 128, 32),
+    "d256": (256, 4, 8, 128, 32),
+}
+VOCAB = 256
+
+
+def config_names(parser, text):
+    """The comma-separated config list, or the parser's error naming the unknown ones."""
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in CONFIGS]
+    if unknown or not names:
+        parser.error("unknown config(s) %s; choose from %s" % (",".join(unknown) or "(none)", ",".join(CONFIGS)))
+    return names
+
+
+def threads_before_torch(threads):
+    """OpenBLAS (Debian's BLAS for python3-torch) keeps its own pool that torch.set_num_threads does not always reach,
+    so every pool is sized from the environment before torch loads. OMP_WAIT_POLICY is left to the caller."""
+    if threads is not None:
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(threads)
+
+
+def flops_per_step(width, depth, seq_len, batch):
+    """Flops.PerStep: 6·(12·L·d² + V·d)·B·T + 12·L·B·T²·d."""
+    tokens = float(batch) * seq_len
+    weights = 12.0 * depth * width * width + VOCAB * width
+    return 6 * weights * tokens + 12.0 * depth * tokens * seq_len * width
+
+
+def gemm_peak(torch, dtype, sizes=(1024, 2048), repeats=5):
+    """GemmPeak.cs: best GFLOP/s (2n³/t) over a few square products."""
+    import time
+    best = 0.0
+    gen = torch.Generator().manual_seed(0)
+    for n in sizes:
+        a, b = torch.randn(n, n, generator=gen).to(dtype), torch.randn(n, n, generator=gen).to(dtype)
+        float(a.matmul(b).sum())                                     # warm-up
+        start = time.perf_counter()
+        for _ in range(repeats):
+            c = a.matmul(b)
+        float(c.sum())
+        best = max(best, 2.0 * n ** 3 * repeats / (time.perf_counter() - start) / 1e9)
+    return best
+
+
+def blas(torch):
+    """Which BLAS this process multiplies with, read from its own memory map after a product (Debian's torch calls the
+    system libblas.so.3, which may be OpenBLAS, BLIS or the reference BLAS), and, for OpenBLAS, the CPU kernel it chose.
+    OpenBLAS picks that kernel at start-up from the CPU id; on a CPU newer than the library it falls back to a generic
+    one four times slower, and OPENBLAS_CORETYPE overrides its choice either way (compare.py checks the GEMM peak)."""
+    torch.ones(64, 64).matmul(torch.ones(64, 64))
+    with open("/proc/self/maps") as maps:
+        libraries = sorted({line.split()[-1] for line in maps if re.search(r"blas|blis|mkl", line.split()[-1])})
+    core = None
+    for lib in libraries:
+        if "openblas" in os.path.basename(lib):
+            try:
+                handle = ctypes.CDLL(lib)
+                handle.openblas_get_corename.restype = ctypes.c_char_p
+                core = handle.openblas_get_corename().decode()
+            except (OSError, AttributeError):
+                pass
+    return {"libraries": libraries, "openblas_core": core, "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE")}
+
+
+def environment():
+    """The settings that moved PyTorch's speed most on these machines (docs/performance.md), as this process saw them."""
+    return {var: os.environ.get(var) for var in ("OMP_WAIT_POLICY", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS")}
+
+
+def random_stream(torch, seed, n=1 << 20):
+    return torch.randint(0, 256, (n,), dtype=torch.uint8, generator=torch.Generator().manual_seed(seed))
+
+
+def row(name, ms, probed_ms, peak):
+    """One config's JSON row, the schema `bench --json` writes too."""
+    width, depth, heads, seq_len, batch = CONFIGS[name]
+    gflops = flops_per_step(width, depth, seq_len, batch) / (ms / 1000) / 1e9
+    return {"name": name, "width": width, "depth": depth, "heads": heads, "seq_len": seq_len, "batch_size": batch,
+            "ms_per_step": ms, "tokens_per_s": batch * seq_len / (ms / 1000), "gflops": gflops, "mfu": gflops / peak,
+            "probe_overhead": None if probed_ms is None else probed_ms / ms}
