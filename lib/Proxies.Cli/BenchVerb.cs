@@ -24,8 +24,8 @@ public static class BenchVerb
         probe overhead, and the step's weight GEMMs timed alone at the model's shapes (the ceiling for this model):
         their ms, GFLOP/s, and share of the step.
           --fused on|off (on)   the fused CPU kernels (Model/Fused); off times the composed libtorch forms instead
-          --gemm libtorch|openblas (PROXIES_GEMM, else libtorch)   which library multiplies the fp32 linear layers on
-                                the CPU; the GEMM peak, the step and its weight GEMMs are timed in it
+          --gemm auto|libtorch|openblas (PROXIES_GEMM, else auto: OpenBLAS on AMD CPUs)   which library multiplies the
+                                fp32 linear layers on the CPU; the GEMM peak, the step and its weight GEMMs are timed in it
           --gelu tanh|exact|fusedtanh, --attention sdpa|fused   the model's kernel switches, as `train` takes them
           --kernels             only time one block's non-GEMM ops alone, forward + backward, at each config's shapes,
                                 in each form the model can run them (the experiments in docs/performance.md)

@@ -77,6 +77,24 @@ public class BlasLinearTests : TorchTest
     }
 
     [Fact]
+    public void AutoPicksOpenBlasOnAmdCpusOnlyAndSaysWhichRuns()
+    {
+        Assert.True(GemmBackends.AutoPrefersOpenBlas("AuthenticAMD"));
+        Assert.False(GemmBackends.AutoPrefersOpenBlas("GenuineIntel"));
+        Assert.False(GemmBackends.AutoPrefersOpenBlas(""));
+        var before = GemmBackends.Requested;
+        try
+        {
+            GemmBackends.Requested = GemmBackend.Auto;
+            Assert.Contains("auto:", GemmBackends.Describe());
+            Assert.StartsWith(GemmBackends.Active == GemmBackend.OpenBlas ? "GEMM: OpenBLAS" : "GEMM: libtorch", GemmBackends.Describe());
+            GemmBackends.Requested = GemmBackend.Libtorch;
+            Assert.Equal(GemmBackend.Libtorch, GemmBackends.Active);
+        }
+        finally { GemmBackends.Requested = before; }
+    }
+
+    [Fact]
     public void WithoutTheLibraryItSaysHowToInstallItAndLibtorchRuns()
     {
         var (_, problem) = OpenBlas.Load(["/nonexistent/libopenblas.so.0"]);
