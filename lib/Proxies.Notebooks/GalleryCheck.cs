@@ -26,7 +26,9 @@ public static partial class GalleryCheck
     }
 
     /// <summary>The first difference between two figures' plotly.js JSON, or null: structure and strings exactly,
-    /// numbers to a relative 1e-6 (plotted data is not rounded for print).</summary>
+    /// numbers to a relative 1e-5 (plotted data is not rounded for print). Figures read from committed results agree
+    /// exactly; a figure trained live when the page renders (the coordinate check, the κ transplant) moves with the
+    /// float32 rounding of the CPU and GEMM library: 1.0e-6 and 1.1e-6 between libtorch's MKL and OpenBLAS.</summary>
     public static string? CompareFigure(string committedJson, string freshJson) =>
         CompareNode(JsonNode.Parse(committedJson), JsonNode.Parse(freshJson), "$");
 
@@ -45,7 +47,7 @@ public static partial class GalleryCheck
                     if (CompareNode(x[i], y[i], $"{path}[{i}]") is { } d) return d;
                 return null;
             case (JsonValue x, JsonValue y) when x.TryGetValue(out double p) && y.TryGetValue(out double q):
-                return Math.Abs(p - q) <= 1e-6 * Math.Max(1e-12, Math.Max(Math.Abs(p), Math.Abs(q))) ? null : $"{path}: {p:R} committed, {q:R} now";
+                return Math.Abs(p - q) <= 1e-5 * Math.Max(1e-12, Math.Max(Math.Abs(p), Math.Abs(q))) ? null : $"{path}: {p:R} committed, {q:R} now";
             default:
                 return a?.ToJsonString() == b?.ToJsonString() ? null : $"{path}: {a?.ToJsonString() ?? "null"} committed, {b?.ToJsonString() ?? "null"} now";
         }

@@ -26,7 +26,7 @@ public static class GemmBackends
     static GemmBackend? requested;
 
     /// <summary>The backend asked for (PROXIES_GEMM until set); <see cref="Active"/> is the one that runs. A misspelt
-    /// PROXIES_GEMM is refused here, at the first use, with what is allowed.</summary>
+    /// PROXIES_GEMM throws here, at the first use, saying what is allowed.</summary>
     public static GemmBackend Requested { get => requested ??= FromEnvironment(); set => requested = value; }
 
     /// <summary>The backend that runs: OpenBLAS when asked for, or picked by auto, and it loads; else libtorch.</summary>
@@ -75,11 +75,20 @@ public static class GemmBackends
         x.device_type == TorchSharp.DeviceType.CPU && w.device_type == TorchSharp.DeviceType.CPU && x.dtype == ScalarType.Float32
         && w.dtype == ScalarType.Float32 && w.dim() == 2 && x.numel() < int.MaxValue && w.numel() < int.MaxValue && Active == GemmBackend.OpenBlas;
 
+    /// <summary>What is wrong with PROXIES_GEMM, or null when it is unset or one of <see cref="Choices"/>; the CLI refuses
+    /// to start on it, and the library throws it at the first product.</summary>
+    public static string? EnvironmentError() => Parse(Environment.GetEnvironmentVariable(Variable)).Error;
+
     static GemmBackend FromEnvironment()
     {
-        var word = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrEmpty(word)) return GemmBackend.Auto;
-        foreach (var (w, v) in Choices) if (w == word.ToLowerInvariant()) return v;
-        throw new Training.InvalidConfigException([new Training.ConfigError(Variable, word, $"must be one of {string.Join(", ", Choices.Select(c => c.Word))}")]);
+        var (value, error) = Parse(Environment.GetEnvironmentVariable(Variable));
+        return error is null ? value : throw new ArgumentException(error);
+    }
+
+    static (GemmBackend Value, string? Error) Parse(string? word)
+    {
+        if (string.IsNullOrEmpty(word)) return (GemmBackend.Auto, null);
+        foreach (var (w, v) in Choices) if (w == word.ToLowerInvariant()) return (v, null);
+        return (GemmBackend.Auto, $"{Variable}={word}: must be one of {string.Join(", ", Choices.Select(c => c.Word))}");
     }
 }
