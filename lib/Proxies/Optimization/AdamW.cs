@@ -89,6 +89,17 @@ public sealed class AdamW : IOptimizer
     /// <summary>Fraction of a group's coordinates with √v̂ &lt; ε: where ε, not the gradient, sets the update's size.</summary>
     public static string BelowEpsName(string group) => $"adam_sqrt_v_below_eps/{group}";
 
+    /// <summary>After the last <see cref="Step"/>: which of group <paramref name="i"/>'s coordinates have ever received a
+    /// non-zero gradient (v > 0), and its update ratio without ε, m̂/√v̂ (NaN where v = 0). With ε, a coordinate whose
+    /// √v̂ is near or below ε reads as a small ratio whatever its gradients do; without it, its ratio is what Molybog et
+    /// al.'s account is about.</summary>
+    public (Tensor Received, Tensor RatioWithoutEps) Ratios(int i)
+    {
+        double bc1 = 1 - Math.Pow(Beta1, StepCount), bc2 = 1 - Math.Pow(Beta2, StepCount);
+        using var _ = no_grad();
+        return (v[i] > 0, (m[i] / bc1).div_((v[i] / bc2).sqrt_()));
+    }
+
     public Runtime.Scalars Statistics(Tensor[] updates)
     {
         using var _ = no_grad();

@@ -106,6 +106,8 @@ public static class ConfigSwitches
         // Data and measurement.
         OnOff("--ratio-histogram", "ratio_histogram", "also probe the histogram of AdamW's |m̂/(√v̂+ε)| per layer (11 bins)", c => c.RatioHistogram,
             (c, v) => c with { RatioHistogram = v }),
+        OnOff("--sign-agreement", "sign_agreement", "also probe the share of gradient coordinates whose sign agrees with the previous step's, per layer",
+            c => c.SignAgreement, (c, v) => c with { SignAgreement = v }),
         Int("--seed", "seed", "initialisation and batch order", c => c.Seed, (c, v) => c with { Seed = v }),
         Text("--data", "data", "FILE|FOLDER|GLOB|brown:GENRES",
             "text to train on (the shipped Brown corpus); a folder or glob of .txt/.jsonl/.json shards, optionally .gz, is read as a stream, its validation shards (else its last) held out; brown:abcdefghj: Brown's non-fiction genres",

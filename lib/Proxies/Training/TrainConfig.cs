@@ -56,6 +56,8 @@ public sealed record TrainConfig
     public int ProbeEvery { get; init; } = 1;
     /// <summary>Also probe the histogram of AdamW's |m̂/(√v̂+ε)| per parameter group (11 values per group and probe).</summary>
     public bool RatioHistogram { get; init; }
+    /// <summary>Also probe the share of each group's gradient signs that agree with the previous step's (Hooks/SignAgreement.cs).</summary>
+    public bool SignAgreement { get; init; }
     /// <summary>Held-out loss every k steps (0: only at the start and the end).</summary>
     public int EvalEvery { get; init; }
     public int EvalBatches { get; init; } = 8;

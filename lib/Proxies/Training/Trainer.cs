@@ -75,7 +75,7 @@ public static class Trainer
             Training.Hooks.ZLoss.For(config), Training.Hooks.MuLoss.For(config),
             Training.Hooks.UpdateClipping.For(config), Training.Hooks.QkClip.For(config), Training.Hooks.MuCentering.For(config),
             afterStep is null ? null : new Training.Hooks.AfterStep(afterStep),
-            new Training.Hooks.StandardProbes(), Training.Hooks.RatioHistogram.For(config),
+            new Training.Hooks.StandardProbes(), Training.Hooks.RatioHistogram.For(config), Training.Hooks.SignAgreement.For(config),
             restart, restart is null ? checkpoint : null,
         }.OfType<ITrainingHook>().ToList();
     }

@@ -106,6 +106,16 @@ public class AdamWTests : TorchTest
         Assert.Equal(0.5, shares[0], 6);
         Assert.Equal(0.5, shares[^1], 6);
         Assert.Equal(1, shares.Sum(), 6);
+
+        // Among the 3 coordinates that received a gradient (the 0 never did: v = 0): with ε, |r| = (1, 1, ≈1e-4), so 1/3
+        // in bin 0; without ε, |m̂/√v̂| = |g|/|g| = 1 for all three, the 1e-12 coordinate a sign step like the others.
+        var received = RatioHistogram.CollectReceived(opt, updates).Read();
+        double Share(Func<string, int, string> name, int bin) => received[name("w", bin)];
+        Assert.Equal(1.0 / 3, Share(RatioHistogram.ReceivedName, 0), 6);
+        Assert.Equal(2.0 / 3, Share(RatioHistogram.ReceivedName, RatioHistogram.BinEdges.Length - 1), 6);
+        double nearOne = Share(RatioHistogram.WithoutEpsName, RatioHistogram.BinEdges.Length - 2) + Share(RatioHistogram.WithoutEpsName, RatioHistogram.BinEdges.Length - 1);
+        Assert.Equal(1, nearOne, 6);   // 1 up to float32 rounding: in [0.9, 1) or [1, ∞)
+        Assert.Equal(0, Share(RatioHistogram.WithoutEpsName, 0), 6);
     }
 
     [Fact]

@@ -9,7 +9,9 @@ namespace Proxies.Training.Hooks;
 /// The histogram of Adam's update ratio r = m̂/(√v̂ + ε) (the unscaled update Δ) of every parameter group, on probe
 /// steps (the --ratio-histogram switch): the share of a group's coordinates in each bin of |r|. Mass near 0 while
 /// Adam averages noise, near 1 when it has turned into sign descent, the bimodal state that Molybog et al. 2023 find
-/// before loss spikes.
+/// before loss spikes. Three histograms per group: over all coordinates; over those that have received a gradient
+/// (an embedding row whose token never occurred has v = 0 and r = 0, diluting bin 0); and over those without ε,
+/// |m̂/√v̂|, where a coordinate whose gradients are far below ε still counts by its direction.
 /// </summary>
 public sealed class RatioHistogram : ITrainingHook
 {
@@ -23,24 +25,57 @@ public sealed class RatioHistogram : ITrainingHook
     /// <summary>Share of a group's coordinates whose |r| falls in bin <paramref name="bin"/> of <see cref="BinEdges"/>.</summary>
     public static string Name(string group, int bin) => $"adam_ratio_hist/{group}/{bin}";
 
-    public void Probe(StepContext step, Scalars scalars) => scalars.Add(Collect(step.State.Groups, step.Updates!));
+    /// <summary>The same share among the coordinates that have received a non-zero gradient (v > 0).</summary>
+    public static string ReceivedName(string group, int bin) => $"adam_ratio_hist_received/{group}/{bin}";
 
-    /// <summary>Each group's shares, from its unscaled update (a group without one is left out).</summary>
+    /// <summary>The share of those coordinates whose |m̂/√v̂|, r without ε, falls in the bin.</summary>
+    public static string WithoutEpsName(string group, int bin) => $"adam_ratio_hist_received_no_eps/{group}/{bin}";
+
+    public void Probe(StepContext step, Scalars scalars)
+    {
+        scalars.Add(Collect(step.State.Groups, step.Updates!));
+        if (step.State.Optimizer is AdamW adam) scalars.Add(CollectReceived(adam, step.Updates!));
+    }
+
+    /// <summary>Each group's shares over all its coordinates, from its unscaled update (a group without one is left out).</summary>
     public static Scalars Collect(IReadOnlyList<ParameterGroup> groups, Tensor?[] updates)
     {
         using var _ = no_grad();
         var scalars = new Scalars();
         for (int i = 0; i < groups.Count; i++)
+            if (updates[i] is { } delta) Bins(scalars, b => Name(groups[i].Name, b), delta.abs(), among: null);
+        return scalars;
+    }
+
+    /// <summary>Each group's shares over the coordinates that have received a gradient, with ε (from the update) and
+    /// without it (from Adam's moments).</summary>
+    public static Scalars CollectReceived(AdamW adam, Tensor?[] updates)
+    {
+        using var _ = no_grad();
+        var scalars = new Scalars();
+        for (int i = 0; i < adam.Groups.Count; i++)
         {
             if (updates[i] is not { } delta) continue;
-            var magnitude = delta.abs();
-            double lower = 0;
-            for (int b = 0; b < BinEdges.Length; b++)
-            {
-                scalars.Add(Name(groups[i].Name, b), ((magnitude >= lower) & (magnitude < BinEdges[b])).to_type(ScalarType.Float32).mean());
-                lower = BinEdges[b];
-            }
+            var (received, withoutEps) = adam.Ratios(i);
+            string group = adam.Groups[i].Name;
+            Bins(scalars, b => ReceivedName(group, b), delta.abs(), received);
+            Bins(scalars, b => WithoutEpsName(group, b), withoutEps.abs(), received);
         }
         return scalars;
+    }
+
+    /// <summary>The share of <paramref name="magnitude"/>'s coordinates (of those where <paramref name="among"/> is
+    /// true, when given) in each bin; NaN when none is counted.</summary>
+    static void Bins(Scalars scalars, Func<int, string> name, Tensor magnitude, Tensor? among)
+    {
+        var count = among is null ? tensor((double)magnitude.numel()) : among.sum().to_type(ScalarType.Float64);
+        double lower = 0;
+        for (int b = 0; b < BinEdges.Length; b++)
+        {
+            var inBin = (magnitude >= lower) & (magnitude < BinEdges[b]);
+            if (among is not null) inBin &= among;
+            scalars.Add(name(b), inBin.sum().to_type(ScalarType.Float64) / count);
+            lower = BinEdges[b];
+        }
     }
 }
