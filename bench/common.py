@@ -77,7 +77,8 @@ def blas(torch):
 
 def environment():
     """The settings that moved PyTorch's speed most on these machines (docs/performance.md), as this process saw them."""
-    return {var: os.environ.get(var) for var in ("OMP_WAIT_POLICY", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS")}
+    return {var: os.environ.get(var) for var in ("OMP_WAIT_POLICY", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
+                                                 "OPENBLAS_THREAD_TIMEOUT", "OMP_NUM_THREADS")}
 
 
 def random_stream(torch, seed, n=1 << 20):

@@ -191,7 +191,8 @@ def run_json(label, cmd, timeout, env_changes=None):
     seconds = time.time() - start
     result = extract_json(proc.stdout) if proc.returncode == 0 else None
     if result is not None:
-        result["environment"] = {var: env.get(var) for var in ("OMP_WAIT_POLICY",) + OPENBLAS_VARIABLES + (THREAD_TIMEOUT,)}
+        result["environment"] = dict(result.get("environment") or {},
+                                     **{var: env.get(var) for var in ("OMP_WAIT_POLICY",) + OPENBLAS_VARIABLES + (THREAD_TIMEOUT,)})
         return result, None, seconds
     why = "exit code %d" % proc.returncode if proc.returncode != 0 else "no JSON result on stdout"
     tail = proc.stdout[-4000:].strip()
@@ -288,7 +289,9 @@ def print_tables(columns, threads, withheld):
             name, shape.get("width"), shape.get("depth"), shape.get("heads"), shape.get("seq_len"),
             shape.get("batch_size"), threads))
         print("  %-24s %10s %11s %7s %9s %10s" % ("", "ms/step", "tokens/s", "MFU", "GFLOP/s", "step/GEMMs"))
-        peer = rows.get("peer", {}).get(name)
+        # The ratios are against the peer; without one (a bf16 comparison), against the mirror.
+        against = "peer" if rows.get("peer") else "mirror"
+        peer = rows.get(against, {}).get(name)
         for label, _ in columns:
             r = rows[label].get(name)
             if r is None:
@@ -301,13 +304,13 @@ def print_tables(columns, threads, withheld):
                 label, fmt(r.get("ms_per_step"), ".1f"), fmt(r.get("tokens_per_s"), ",.0f"),
                 fmt(None if mfu is None else 100 * mfu, ".1f") + ("%" if mfu is not None else ""),
                 fmt(r.get("gflops"), ".2f"), fmt(gemms, ".2f") + "x" if gemms is not None else "-"))
-        if peer and peer.get("environment"):
+        if against == "peer" and peer and peer.get("environment"):
             print("  the peer's best environment here: %s" % show_env(peer["environment"]))
-        for label in (label for label, _ in columns if label != "peer"):
+        for label in (label for label, _ in columns if label not in ("peer", against)):
             r = rows[label].get(name)
             rt = ratio(r and r.get("tokens_per_s"), peer and peer.get("tokens_per_s"))
-            print("  tokens/s %s / peer: %s" % (label, "withheld (an unfair peer)" if withheld else
-                                              fmt(rt, ".2f") + "x" if rt is not None else "-"))
+            print("  tokens/s %s / %s: %s" % (label, against, "withheld (an unfair peer)" if withheld else
+                                            fmt(rt, ".2f") + "x" if rt is not None else "-"))
     if withheld:
         print("\nNo ratio: " + withheld)
 
@@ -352,7 +355,8 @@ def main():
     if args.peer_json:
         peer, err = load_json(args.peer_json)
     elif args.matmul != "fp32":
-        peer, err = None, "the peer runs fp32 only: compare --matmul %s against the mirror" % args.matmul
+        note("[peer] skipped: the peer runs fp32 only; --matmul %s is compared with the mirror" % args.matmul)
+        peer, err = None, None
     else:
         trials, err = [], None
         for env in peer_environments():

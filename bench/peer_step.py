@@ -5,7 +5,9 @@
 
 Same model and recipe as the workbook (pre-LN, per-head qk-LayerNorm, rotate-half RoPE, 4d tanh-GELU MLP, untied
 head, CE + z-loss 1e-4, clipping at 1, AdamW β 0.9/0.95 ε 1e-8 with independent weight decay 1e-4 on the matrices,
-warm-up then cosine), but in standard modules and library calls rather than mirroring the C# file by file
+a cosine schedule; the benchmark's one warm-up step is at the peak LR either way), in standard modules and library
+calls rather than mirroring the C# file by file. Its initialisation is PyTorch's truncated normal, not rescaled to the
+exact std as the workbook's is: a difference in the numbers, not in the work a step does
 (`pytorch_step.py` does that): nn.Linear and nn.Embedding, F.cross_entropy, clip_grad_norm_, torch.optim.AdamW with
 foreach (fused where the version has it), LambdaLR, scaled_dot_product_attention where the version has it, and the
 independent decay as one in-place multiply per matrix. It reads the loss each step, as a training loop that logs it
@@ -53,9 +55,10 @@ except ImportError as e:
     sys.exit(2)
 
 HAS_SDPA = hasattr(F, "scaled_dot_product_attention")                   # PyTorch >= 2.0
-ADAMW_OPTIONS = {k: True for k in ("foreach", "fused") if k in inspect.signature(torch.optim.AdamW).parameters}
-if ADAMW_OPTIONS.get("fused") and tuple(int(x) for x in torch.__version__.split("+")[0].split(".")[:2]) < (2, 4):
-    del ADAMW_OPTIONS["fused"]                                           # fused AdamW runs on the CPU from 2.4
+# fused AdamW runs on the CPU from PyTorch 2.4 and excludes foreach; before that, foreach (1.12+) is the fast path.
+_ADAMW = inspect.signature(torch.optim.AdamW).parameters
+ADAMW_OPTIONS = ({"fused": True} if "fused" in _ADAMW and tuple(int(x) for x in torch.__version__.split("+")[0].split(".")[:2]) >= (2, 4)
+                 else {"foreach": True} if "foreach" in _ADAMW else {})
 
 
 class LayerNorm(nn.Module):

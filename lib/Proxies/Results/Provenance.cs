@@ -39,21 +39,14 @@ public static class Provenance
         ["cpu_cores"] = Environment.ProcessorCount,
         ["dotnet"] = RuntimeInformation.FrameworkDescription,
         ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
-        // The library that multiplied the linear layers: results differ in the last bits between them.
-        ["gemm"] = Model.Gemm.GemmBackends.Label,
+        // The library that multiplies float32 linear layers on the CPU (not a CUDA or bf16 run's): results differ in the
+        // last bits between them.
+        ["cpu_fp32_gemm"] = Model.Gemm.GemmBackends.Label,
     };
 
     /// <summary>The CPU's model name and family from /proc/cpuinfo (Linux), else the architecture: results from another
     /// CPU differ in the last bits (float32 reductions follow the vector width).</summary>
-    public static string Cpu()
-    {
-        try
-        {
-            var lines = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").Take(40).ToList() : [];
-            string Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name))?.Split(':', 2)[1].Trim() ?? "";
-            if (Field("model name") is { Length: > 0 } model) return $"{model} (family {Field("cpu family")})";
-        }
-        catch (IOException) { }
-        return RuntimeInformation.ProcessArchitecture.ToString();
-    }
+    public static string Cpu() =>
+        Runtime.CpuInfo.Field("model name") is { Length: > 0 } model ? $"{model} (family {Runtime.CpuInfo.Field("cpu family")})"
+            : RuntimeInformation.ProcessArchitecture.ToString();
 }

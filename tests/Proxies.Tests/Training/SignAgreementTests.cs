@@ -37,9 +37,13 @@ public class SignAgreementTests : TorchTest
             Lr = 0.003, ProbeEvery = 1, SignAgreement = true,
         };
         var (_, curve) = Trainer.Run(config);
-        var name = SignAgreement.Name("head");
-        var values = curve.Values(name).ToArray();
-        Assert.True(double.IsNaN(values[0]));                                   // step 0 has no previous gradient
-        Assert.All(values[1..], v => Assert.InRange(v, 0.0, 1.0));
+        using var model = new Transformer(config.Model);
+        var groups = model.Parameters().Select(p => p.Name).ToList();
+        Assert.All(groups, group =>
+        {
+            var values = curve.Values(SignAgreement.Name(group)).ToArray();
+            Assert.True(double.IsNaN(values[0]));                               // step 0 has no previous gradient
+            Assert.All(values[1..], v => Assert.InRange(v, 0.0, 1.0));
+        });
     }
 }

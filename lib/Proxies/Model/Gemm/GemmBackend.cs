@@ -10,8 +10,8 @@ public enum GemmBackend { Auto, Libtorch, OpenBlas }
 /// <summary>
 /// The GEMM backend of this process: PROXIES_GEMM=auto (the default), libtorch or openblas, read once; `bench --gemm`
 /// sets it for its own timings. Auto takes OpenBLAS on an AMD CPU, where libtorch's bundled MKL runs its slower code
-/// paths (1.5–1.9× slower products at the model's shapes on a Zen 5 EPYC, docs/performance.md), and libtorch
-/// elsewhere (on Intel CPUs MKL is libtorch's fast path). Asked for OpenBLAS where it cannot run (absent, or a tensor
+/// paths (docs/performance.md, "Why the code is as it is"), and libtorch elsewhere (on Intel CPUs MKL is libtorch's
+/// fast path). Asked for OpenBLAS where it cannot run (absent, or a tensor
 /// it does not take), the model multiplies with libtorch, and <see cref="Describe"/> says why.
 /// </summary>
 public static class GemmBackends
@@ -58,16 +58,8 @@ public static class GemmBackends
         ? $"{OpenBlas.CoreName} kernel, forced by OPENBLAS_CORETYPE={forced}: unset it to let OpenBLAS pick this CPU's own"
         : $"{OpenBlas.CoreName} kernel";
 
-    /// <summary>The CPU's vendor id from /proc/cpuinfo (AuthenticAMD, GenuineIntel), or "" where there is none (Arm, macOS, Windows).</summary>
-    static readonly Lazy<string> CpuVendor = new(() =>
-    {
-        try
-        {
-            if (!File.Exists("/proc/cpuinfo")) return "";
-            return File.ReadLines("/proc/cpuinfo").Take(40).FirstOrDefault(l => l.StartsWith("vendor_id"))?.Split(':', 2)[1].Trim() ?? "";
-        }
-        catch (IOException) { return ""; }
-    });
+    /// <summary>The CPU's vendor id (AuthenticAMD, GenuineIntel), or "" where /proc/cpuinfo has none (Arm, macOS, Windows).</summary>
+    static readonly Lazy<string> CpuVendor = new(() => Runtime.CpuInfo.Field("vendor_id"));
 
     /// <summary>Whether x·Wᵀ goes to OpenBLAS: CPU float32 operands, sizes within its int indices, and OpenBLAS active
     /// (asked last, so that a CUDA run never loads it).</summary>

@@ -34,7 +34,12 @@ public sealed class SignAgreement : ITrainingHook, IDisposable
         agreement = new Tensor?[groups.Count];
         for (int i = 0; i < groups.Count; i++)
         {
-            if (groups[i].Parameter.grad is not { } g) continue;
+            if (groups[i].Parameter.grad is not { } g)
+            {
+                previous[i]?.Dispose();   // a step without a gradient breaks the sequence
+                previous[i] = null;
+                continue;
+            }
             var sign = g.sign().to_type(ScalarType.Int8).DetachFromDisposeScope();
             if (previous[i] is { } before)
             {
