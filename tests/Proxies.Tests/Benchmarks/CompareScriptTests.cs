@@ -34,6 +34,40 @@ public class CompareScriptTests
     }
 
     [Fact]
+    public void ThePeerKeepsItsFastestEnvironmentPerConfigWithTheSettingsThatGaveIt()
+    {
+        // Two environments: the first faster at d64, the second at d128; a failed one (None) is ignored.
+        const string script = """
+            import json, sys
+            sys.path.insert(0, "bench")
+            import compare
+            def trial(wait, d64, d128, peak):
+                rows = [{"name": n, "ms_per_step": ms, "gflops": 10.0} for n, ms in (("d64", d64), ("d128", d128))]
+                return {"framework": "pytorch-peer", "gemm_gflops": peak, "environment": {"OMP_WAIT_POLICY": wait}, "configs": rows}
+            best = compare.best_of([trial("PASSIVE", 30.0, 300.0, 100.0), None, trial(None, 40.0, 250.0, 200.0)])
+            print(json.dumps({c["name"]: [c["ms_per_step"], c["environment"]["OMP_WAIT_POLICY"], c["mfu"]] for c in best["configs"]}))
+            print(len(best["trials"]), best["gemm_gflops"])
+            """;
+        var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Repository.Root() };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(script);
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEnd();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, stderr);
+        var lines = stdout.Trim().Split('\n');
+        var rows = JsonNode.Parse(lines[0])!.AsObject();
+        Assert.Equal(30.0, (double)rows["d64"]![0]!);
+        Assert.Equal("PASSIVE", (string?)rows["d64"]![1]);
+        Assert.Equal(0.1, (double)rows["d64"]![2]!, 12);          // each row's MFU against its own run's GEMM peak
+        Assert.Equal(250.0, (double)rows["d128"]![0]!);
+        Assert.Null(rows["d128"]![1]);                             // OpenMP's default wait policy gave the d128 best
+        Assert.Equal(0.05, (double)rows["d128"]![2]!, 12);
+        Assert.Equal("2 200.0", lines[1].Trim());                  // both runs kept as trials; the fastest overall's peak
+    }
+
+    [Fact]
     public void ACrippledPeerGetsNoRatio()
     {
         var (code, output) = Compare(proxiesPeak: 150, pytorchPeak: 45);   // a generic OpenBLAS kernel: 30%
