@@ -367,8 +367,8 @@ def main():
         peer = best_of(trials)
         if peer and not os.environ.get(THREAD_TIMEOUT) and (peer.get("blas") or {}).get("openblas_core"):
             # The fastest environment once more with OpenBLAS's threads sleeping at once, as the workbook runs them.
-            overall = min((t for t in trials if t), key=lambda t: sum(c["ms_per_step"] for c in t["configs"]))
-            env = {k: v for k, v in overall["environment"].items() if k != THREAD_TIMEOUT}
+            # best_of keeps the environment of the run fastest over all configs
+            env = {k: v for k, v in peer["environment"].items() if k != THREAD_TIMEOUT}
             env[THREAD_TIMEOUT] = "4"
             result, _, seconds["peer " + describe_env(env).strip()] = run_json(
                 "peer", [args.python, PEER_STEP] + step_args, args.timeout, env)

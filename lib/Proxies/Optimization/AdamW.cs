@@ -40,6 +40,9 @@ public sealed class AdamW : IOptimizer
     public const double Atan2Scale = 1.27, Atan2B = 1;
     readonly Tensor[] m, v;
 
+    /// <summary>Adam's bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ at the current step count.</summary>
+    (double First, double Second) BiasCorrections => (1 - Math.Pow(Beta1, StepCount), 1 - Math.Pow(Beta2, StepCount));
+
     public AdamW(IReadOnlyList<ParameterGroup> groups, double beta1 = 0.9, double beta2 = 0.95, double eps = 1e-8,
         double weightDecay = 1e-4, WeightDecayMode mode = WeightDecayMode.Independent)
     {
@@ -53,7 +56,7 @@ public sealed class AdamW : IOptimizer
     public void Step(double peakLr, double multiplier, Tensor[]? unscaledUpdates = null)
     {
         StepCount++;
-        double bc1 = 1 - Math.Pow(Beta1, StepCount), bc2 = 1 - Math.Pow(Beta2, StepCount);
+        var (bc1, bc2) = BiasCorrections;
         using var _ = no_grad();
         for (int i = 0; i < Groups.Count; i++)
         {
@@ -95,7 +98,7 @@ public sealed class AdamW : IOptimizer
     /// al.'s account is about.</summary>
     public (Tensor Received, Tensor RatioWithoutEps) Ratios(int i)
     {
-        double bc1 = 1 - Math.Pow(Beta1, StepCount), bc2 = 1 - Math.Pow(Beta2, StepCount);
+        var (bc1, bc2) = BiasCorrections;
         using var _ = no_grad();
         return (v[i] > 0, (m[i] / bc1).div_((v[i] / bc2).sqrt_()));
     }
@@ -104,7 +107,7 @@ public sealed class AdamW : IOptimizer
     {
         using var _ = no_grad();
         var scalars = new Runtime.Scalars();
-        double bc2 = 1 - Math.Pow(Beta2, StepCount);
+        var (_, bc2) = BiasCorrections;
         for (int i = 0; i < Groups.Count; i++)
         {
             if (updates[i] is not { } delta) continue;

@@ -109,7 +109,7 @@ public class AdamWTests : TorchTest
 
         // Among the 3 coordinates that received a gradient (the 0 never did: v = 0): with ε, |r| = (1, 1, ≈1e-4), so 1/3
         // in bin 0; without ε, |m̂/√v̂| = |g|/|g| = 1 for all three, the 1e-12 coordinate a sign step like the others.
-        var received = RatioHistogram.CollectReceived(opt, updates).Read();
+        var received = RatioHistogram.Collect(opt.Groups, updates, opt).Read();
         double Share(Func<string, int, string> name, int bin) => received[name("w", bin)];
         Assert.Equal(1.0 / 3, Share(RatioHistogram.ReceivedName, 0), 6);
         Assert.Equal(2.0 / 3, Share(RatioHistogram.ReceivedName, RatioHistogram.BinEdges.Length - 1), 6);

@@ -31,34 +31,24 @@ public sealed class RatioHistogram : ITrainingHook
     /// <summary>The share of those coordinates whose |m̂/√v̂|, r without ε, falls in the bin.</summary>
     public static string WithoutEpsName(string group, int bin) => $"adam_ratio_hist_received_no_eps/{group}/{bin}";
 
-    public void Probe(StepContext step, Scalars scalars)
-    {
-        scalars.Add(Collect(step.State.Groups, step.Updates!));
-        if (step.State.Optimizer is AdamW adam) scalars.Add(CollectReceived(adam, step.Updates!));
-    }
+    public void Probe(StepContext step, Scalars scalars) => scalars.Add(Collect(step.State.Groups, step.Updates!, step.State.Optimizer as AdamW));
 
-    /// <summary>Each group's shares over all its coordinates, from its unscaled update (a group without one is left out).</summary>
-    public static Scalars Collect(IReadOnlyList<ParameterGroup> groups, Tensor?[] updates)
+    /// <summary>Each group's shares over all its coordinates, from its unscaled update (a group without one is left out),
+    /// and, given Adam's state, over the coordinates that have received a gradient, with ε (from the update) and without
+    /// it (from Adam's moments).</summary>
+    public static Scalars Collect(IReadOnlyList<ParameterGroup> groups, Tensor?[] updates, AdamW? adam = null)
     {
         using var _ = no_grad();
         var scalars = new Scalars();
         for (int i = 0; i < groups.Count; i++)
-            if (updates[i] is { } delta) Bins(scalars, b => Name(groups[i].Name, b), delta.abs(), among: null);
-        return scalars;
-    }
-
-    /// <summary>Each group's shares over the coordinates that have received a gradient, with ε (from the update) and
-    /// without it (from Adam's moments).</summary>
-    public static Scalars CollectReceived(AdamW adam, Tensor?[] updates)
-    {
-        using var _ = no_grad();
-        var scalars = new Scalars();
-        for (int i = 0; i < adam.Groups.Count; i++)
         {
             if (updates[i] is not { } delta) continue;
+            string group = groups[i].Name;
+            var magnitude = delta.abs();
+            Bins(scalars, b => Name(group, b), magnitude, among: null);
+            if (adam is null) continue;
             var (received, withoutEps) = adam.Ratios(i);
-            string group = adam.Groups[i].Name;
-            Bins(scalars, b => ReceivedName(group, b), delta.abs(), received);
+            Bins(scalars, b => ReceivedName(group, b), magnitude, received);
             Bins(scalars, b => WithoutEpsName(group, b), withoutEps.abs(), received);
         }
         return scalars;

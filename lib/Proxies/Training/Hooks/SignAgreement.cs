@@ -43,7 +43,7 @@ public sealed class SignAgreement : ITrainingHook, IDisposable
             var sign = g.sign().to_type(ScalarType.Int8).DetachFromDisposeScope();
             if (previous[i] is { } before)
             {
-                agreement[i] = Fraction(before, sign);   // lives in the step's scope, read by Probe
+                if (step.Probing) agreement[i] = OfSigns(before, sign);   // lives in the step's scope, read by Probe
                 before.Dispose();
             }
             previous[i] = sign;
@@ -56,13 +56,15 @@ public sealed class SignAgreement : ITrainingHook, IDisposable
             if (agreement[i] is { } a) scalars.Add(Name(step.State.Groups[i].Name), a);
     }
 
-    /// <summary>Among coordinates non-zero in both <paramref name="before"/> and <paramref name="now"/> (signs or values),
+    /// <summary>Among coordinates non-zero in both <paramref name="before"/> and <paramref name="now"/> (gradient values),
     /// the share with the same sign; NaN when there is none.</summary>
-    public static Tensor Fraction(Tensor before, Tensor now)
+    public static Tensor Fraction(Tensor before, Tensor now) => OfSigns(before.sign(), now.sign());
+
+    /// <summary><see cref="Fraction"/> of two steps' signs (−1, 0, 1), as the hook stores them.</summary>
+    static Tensor OfSigns(Tensor before, Tensor now)
     {
-        var (b, n) = (before.sign(), now.sign());
-        var both = (b != 0) & (n != 0);
-        return ((b == n) & both).sum().to_type(ScalarType.Float64) / both.sum().to_type(ScalarType.Float64);
+        var both = (before != 0) & (now != 0);
+        return ((before == now) & both).sum().to_type(ScalarType.Float64) / both.sum().to_type(ScalarType.Float64);
     }
 
     public void Dispose()
