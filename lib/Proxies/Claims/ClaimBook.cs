@@ -8,7 +8,7 @@ using Proxies.Training;
 namespace Proxies.Claims;
 
 /// <summary>
-/// Every claim of notebooks 01–07 and 12, judged on a results folder. The verdicts of the committed results are kept in
+/// Every claim of notebooks 01–07, 10 and 12, judged on a results folder. The verdicts of the committed results are kept in
 /// claims.csv beside them; a test recomputes every claim and fails when a value or verdict no longer matches.
 /// </summary>
 public static class ClaimBook
@@ -18,7 +18,7 @@ public static class ClaimBook
     public static IReadOnlyList<Claim> All { get; } =
     [
         .. AttentionLogitGrowthClaims.All, .. OutputLogitClaims.All, .. LrSensitivityClaims.All, .. WarmupClaims.All,
-        .. WeightDecayClaims.All, .. MuParamClaims.All, .. DepthWidthClaims.All, .. StabilityFixClaims.All,
+        .. WeightDecayClaims.All, .. MuParamClaims.All, .. DepthWidthClaims.All, .. AdamPrecursorClaims.All, .. StabilityFixClaims.All,
     ];
 
     /// <summary>Judges <paramref name="claims"/> (all by default) on the runs under <paramref name="resultsRoot"/>, each

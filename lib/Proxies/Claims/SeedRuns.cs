@@ -83,8 +83,12 @@ public sealed class SeedRuns
     /// the spiking setting's), as <see cref="AdamInstability.Summarise(RunResult, Probes.Curve)"/> counts them; null
     /// when the seed lacks the run or no curve reader was given.</summary>
     public int? SpikeEpisodes(string variant) =>
-        curves is not null && runs.SingleOrDefault(r => r.Config.Variant == variant) is { } run
-            ? AdamInstability.Summarise(run, curves(run)).Episodes.Count : null;
+        RunWithCurve(variant) is { } rc ? AdamInstability.Summarise(rc.Run, rc.Curve).Episodes.Count : null;
+
+    /// <summary>This seed's one run of <paramref name="variant"/> and its training curve; null when it has none, or when no
+    /// curves were given.</summary>
+    public (RunResult Run, Probes.Curve Curve)? RunWithCurve(string variant) =>
+        curves is not null && runs.SingleOrDefault(r => r.Config.Variant == variant) is { } run ? (run, curves(run)) : null;
 
     /// <summary>The arm's non-embedding parameters.</summary>
     public long? Params(string variant, int width, int? depth = null) => Arm(variant, width, depth)?[0].Params;

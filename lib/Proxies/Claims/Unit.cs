@@ -11,4 +11,6 @@ public enum Unit
     LrDecades,
     /// <summary>A difference of counts of loss-spike episodes (<see cref="Probes.SpikeEpisode"/>); no rerun noise is measured for it.</summary>
     Episodes,
+    /// <summary>A difference of shares (of coordinates, of agreeing signs); no rerun noise is measured for it.</summary>
+    Share,
 }

@@ -89,10 +89,6 @@ public static class AdamInstability
         return new SpikeSummary(run, spikes, max, restarts, SpikeEpisode.Of(flagged));
     }
 
-    /// <summary>Steps a precursor is read over: the <paramref name="window"/> steps before a spike, [s − window, s).</summary>
-    public static bool BeforeASpike(IReadOnlyList<int> spikes, double step, int window = 5) =>
-        spikes.Any(s => step >= s - window && step < s);
-
     /// <summary>The parameter groups the notebook follows: the embedding, block 0's and the last block's first MLP
     /// layer, and the head.</summary>
     public static IReadOnlyList<string> FollowedGroups(ModelConfig model) => ["embed", AdamEpsilon.BlockMlp(0), AdamEpsilon.BlockMlp(model.Depth - 1), "head"];

@@ -1,7 +1,9 @@
 using Proxies.Experiments;
 using Proxies.Optimization;
+using Proxies.Probes;
 using Proxies.Results;
 using Proxies.Training;
+using Proxies.Training.Hooks;
 
 namespace Proxies.Figures;
 
@@ -37,17 +39,31 @@ public static class AdamInstabilityFigures
     public static Figure RatioHistograms(ResultsStore store, RunResult run)
     {
         var curve = CurveFile.Read(store.CurvePath(run.RunId));
-        int bins = Proxies.Training.Hooks.RatioHistogram.BinEdges.Length;
-        var rows = Enumerable.Range(0, bins).Select(AdamInstability.BinLabel).ToList();
-        var panels = AdamInstability.FollowedGroups(run.Config.Model).Select((group, i) =>
-        {
-            var columns = Enumerable.Range(0, bins).Select(b => curve.FinitePoints(Proxies.Training.Hooks.RatioHistogram.Name(group, b)).ToList()).ToList();
-            var steps = columns[0].Select(p => p.Step).ToList();
-            var z = columns.Select(c => (IReadOnlyList<double>)c.Select(p => p.Value).ToList()).ToList();
-            // The bin labels stand beside every panel; the axis title only beside the first, where it has room.
-            return new Panel("step", i == 0 ? "|m̂/(√v̂+ε)|" : "", [], Title: group, Map: new Heatmap(group, steps, rows, z, "share"));
-        }).ToArray();
+        var panels = AdamInstability.FollowedGroups(run.Config.Model)
+            .Select((group, i) => HistogramPanel(curve, group, b => RatioHistogram.Name(group, b), i == 0 ? "|m̂/(√v̂+ε)|" : "")).ToArray();
         return Figure.SideBySide($"adam-ratio-histogram-{Figure.ToSlug(Label(run))}", $"Histogram of Adam's |r| over training, {Label(run)}", panels);
+    }
+
+    /// <summary>One group's |r| histogram three ways: over all its coordinates; over those that have received a gradient
+    /// (an embedding row whose byte never occurred sits at r = 0 and dilutes bin 0); and over those without ε, |m̂/√v̂|.</summary>
+    public static Figure RatioHistogramFilters(ResultsStore store, RunResult run, string group)
+    {
+        var curve = CurveFile.Read(store.CurvePath(run.RunId));
+        return Figure.SideBySide($"adam-ratio-filters-{Figure.ToSlug(group)}-{Figure.ToSlug(Label(run))}", $"|r| of {group}: every coordinate, those with a gradient, and without ε ({Label(run)})",
+            HistogramPanel(curve, "every coordinate", b => RatioHistogram.Name(group, b), "|r|"),
+            HistogramPanel(curve, "coordinates with a gradient", b => RatioHistogram.ReceivedName(group, b), ""),
+            HistogramPanel(curve, "with a gradient, r without ε", b => RatioHistogram.WithoutEpsName(group, b), ""));
+    }
+
+    /// <summary>A heatmap panel of an |r| histogram over training: one column per probed step, one row per bin.</summary>
+    static Panel HistogramPanel(Curve curve, string title, Func<int, string> bin, string yTitle)
+    {
+        var rows = Enumerable.Range(0, RatioHistogram.BinEdges.Length).Select(AdamInstability.BinLabel).ToList();
+        var columns = Enumerable.Range(0, rows.Count).Select(b => curve.FinitePoints(bin(b)).ToList()).ToList();
+        var steps = columns[0].Select(p => p.Step).ToList();
+        var z = columns.Select(c => (IReadOnlyList<double>)c.Select(p => p.Value).ToList()).ToList();
+        // The bin labels stand beside every panel; the axis title only beside the first, where it has room.
+        return new Panel("step", yTitle, [], Title: title, Map: new Heatmap(title, steps, rows, z, "share"));
     }
 
     /// <summary>Per followed layer over training: the share of coordinates with |r| &gt; 0.9, the share with √v̂ &lt; ε,

@@ -107,7 +107,10 @@ public sealed partial class Figure : Display.IRichOutput
                 data.Add(HeatmapTrace(map, "x" + suffix, "y" + suffix, colourBarX: left + width + 0.005, showScale: i == Panels.Count - 1));
             }
             foreach (var s in panel.Series)
+            {
+                if (s.Band is { } band) data.Add(BandTrace(s, band.Low, band.High, "x" + suffix, "y" + suffix));
                 data.Add(Trace(s, "x" + suffix, "y" + suffix, showLegend: legendNames.Add(s.Name)));
+            }
             if (Panels.Count > 1 && panel.Title is { Length: > 0 } t)
                 annotations.Add(new JsonObject
                 {
@@ -157,6 +160,26 @@ public sealed partial class Figure : Display.IRichOutput
         ["yaxis"] = yaxis,
         ["line"] = new JsonObject { ["color"] = s.Colour, ["dash"] = s.Dash.ToString().ToLowerInvariant() },
         ["marker"] = new JsonObject { ["color"] = s.Colour },
+    };
+
+    /// <summary>A series' band: one closed shape, along the high values and back along the low ones, filled in the
+    /// series' colour at 20% opacity, with no line or legend entry of its own.</summary>
+    static JsonObject BandTrace(Series s, IReadOnlyList<double> low, IReadOnlyList<double> high, string xaxis, string yaxis) => new()
+    {
+        ["type"] = "scatter",
+        ["mode"] = "lines",
+        ["name"] = s.Name + " (band)",
+        ["legendgroup"] = s.Name,
+        ["showlegend"] = false,
+        ["hoverinfo"] = "skip",
+        ["x"] = Numbers([.. s.X, .. s.X.Reverse()]),
+        ["y"] = Numbers([.. high, .. low.Reverse()]),
+        ["xaxis"] = xaxis,
+        ["yaxis"] = yaxis,
+        ["fill"] = "toself",
+        ["fillcolor"] = s.Colour,
+        ["opacity"] = 0.2,
+        ["line"] = new JsonObject { ["width"] = 0, ["color"] = s.Colour },
     };
 
     /// <summary>A heatmap on its panel's axes; one colour bar (the last panel's) serves panels that share the scale.</summary>

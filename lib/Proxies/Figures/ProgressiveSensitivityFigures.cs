@@ -6,36 +6,56 @@ namespace Proxies.Figures;
 /// the loss after fine-tuning against training time, and the two-layer linear toy.</summary>
 public static class ProgressiveSensitivityFigures
 {
-    /// <summary>Left: mean loss increase over noise seeds against tokens seen, one line per γ. Right: the perturbed loss
-    /// itself, beside the unperturbed one (a U-shape where a γ's line turns up).</summary>
-    public static Figure Perturbation(IReadOnlyList<PerturbationRow> rows)
+    /// <summary>Left: the loss increase under each γ against pre-training tokens per non-embedding parameter, the mean over
+    /// pre-training seeds with a band from the lowest seed to the highest (each seed's value a mean over its noise draws).
+    /// Right: the perturbed loss itself beside the unperturbed one (a U-shape where a γ's line turns up). A dotted line
+    /// marks where the last seed's loss flattened (<see cref="ProgressiveSensitivityResults.FlatStep"/>).</summary>
+    public static Figure Perturbation(ProgressiveSensitivityPlan plan, ProgressiveSensitivityResults results)
     {
-        var gammas = rows.Select(r => r.Gamma).Distinct().Order().ToList();
-        var steps = rows.GroupBy(r => r.Tokens).OrderBy(g => g.Key).ToList();
-        var x = steps.Select(g => (double)g.Key).ToList();
-        var increase = gammas.Select((g, i) => new Series($"γ {g:G2}", x,
-            steps.Select(s => s.Where(r => r.Gamma == g).Average(r => r.Increase)).ToList(), Palette.ColourFor(i), Markers: true)).ToList();
-        var loss = gammas.Select((g, i) => new Series($"γ {g:G2}", x,
-            steps.Select(s => s.Where(r => r.Gamma == g).Average(r => r.PerturbedLoss)).ToList(), Palette.ColourFor(i), Markers: true))
-            .Append(new Series("unperturbed", x, steps.Select(s => s.First().BaseLoss).ToList(), "#000000", LineDash.Dash, Markers: true)).ToList();
-        return Figure.SideBySide("progressive-sensitivity-perturbation", "Perturbing checkpoints by γ·σ_init: the same noise hurts more the longer the model trained",
-            new Panel("pre-training tokens", "loss increase (nats)", increase, LogX: true, LogY: true, Title: "loss increase, mean over noise seeds"),
-            new Panel("pre-training tokens", "held-out loss, pre-training domain", loss, LogX: true, Title: "perturbed loss"));
+        var gammas = results.Gammas;
+        var increase = gammas.Select((g, i) => OverSeeds($"γ {g:G2}", plan, results, (seed, step) => results.Perturbation(seed, step, g).LossIncrease, Palette.ColourFor(i))).ToList();
+        var loss = gammas.Select((g, i) => OverSeeds($"γ {g:G2}", plan, results, (seed, step) => results.Perturbation(seed, step, g).PerturbedLoss, Palette.ColourFor(i)))
+            .Append(OverSeeds("unperturbed", plan, results, results.BaseLoss, "#000000", LineDash.Dash)).ToList();
+        return Figure.SideBySide("progressive-sensitivity-perturbation", "Perturbing checkpoints by γ·σ_init: loss increase and perturbed loss against training length",
+            new Panel(TokensAxis, "loss increase (nats)", [.. increase, FlatMarker(plan, results, increase)], LogX: true, LogY: true, Title: "loss increase"),
+            new Panel(TokensAxis, "held-out loss, pre-training domain", [.. loss, FlatMarker(plan, results, loss)], LogX: true, Title: "perturbed loss"));
     }
 
-    /// <summary>Held-out losses of each checkpoint before and after fine-tuning on the other domain, against tokens seen.</summary>
-    public static Figure FineTuning(IReadOnlyList<FineTuneRow> rows)
+    /// <summary>Held-out losses of each checkpoint before and after fine-tuning on the other domain, against pre-training
+    /// tokens per parameter: means over pre-training seeds (after: each seed's mean over fine-tuning seeds), bands from the
+    /// lowest seed to the highest.</summary>
+    public static Figure FineTuning(ProgressiveSensitivityPlan plan, ProgressiveSensitivityResults results)
     {
-        var x = rows.Select(r => (double)r.Tokens).ToList();
+        Series Before(Func<FineTuneRow, double> value, int colour) => OverSeeds("before fine-tuning", plan, results,
+            (seed, step) => value(results.FineTunes.First(r => r.PretrainSeed == seed && r.Step == step)), Palette.ColourFor(colour), LineDash.Dash);
+        var pretrain = new[] { Before(r => r.PretrainLossBefore, 0), OverSeeds("after fine-tuning", plan, results, results.PretrainLossAfter, Palette.ColourFor(0)) };
+        var fiction = new[] { Before(r => r.FineTuneLossBefore, 1), OverSeeds("after fine-tuning", plan, results, results.FineTuneLossAfter, Palette.ColourFor(1)) };
         return Figure.SideBySide("progressive-sensitivity-fine-tuning", "Fine-tuning every checkpoint with one fixed LR on the other domain",
-            new Panel("pre-training tokens", "held-out loss", [
-                new Series("before fine-tuning", x, rows.Select(r => r.PretrainLossBefore).ToList(), Palette.ColourFor(0), LineDash.Dash, Markers: true),
-                new Series("after fine-tuning", x, rows.Select(r => r.PretrainLossAfter).ToList(), Palette.ColourFor(0), Markers: true)],
-                LogX: true, Title: "pre-training domain (non-fiction)"),
-            new Panel("pre-training tokens", "held-out loss", [
-                new Series("before fine-tuning", x, rows.Select(r => r.FineTuneLossBefore).ToList(), Palette.ColourFor(1), LineDash.Dash, Markers: true),
-                new Series("after fine-tuning", x, rows.Select(r => r.FineTuneLossAfter).ToList(), Palette.ColourFor(1), Markers: true)],
-                LogX: true, Title: "fine-tuning domain (fiction)"));
+            new Panel(TokensAxis, "held-out loss", [.. pretrain, FlatMarker(plan, results, pretrain)], LogX: true, Title: "pre-training domain (non-fiction)"),
+            new Panel(TokensAxis, "held-out loss", [.. fiction, FlatMarker(plan, results, fiction)], LogX: true, Title: "fine-tuning domain (fiction)"));
+    }
+
+    const string TokensAxis = "pre-training tokens per non-embedding parameter";
+
+    /// <summary>A value at every checkpoint: the mean over the pre-training seeds, with a band from the lowest to the highest.</summary>
+    static Series OverSeeds(string name, ProgressiveSensitivityPlan plan, ProgressiveSensitivityResults results, Func<int, int, double> value,
+        string colour, LineDash dash = LineDash.Solid)
+    {
+        var steps = results.Checkpoints;
+        var perSeed = steps.Select(step => results.SeedsDone.Select(seed => value(seed, step)).ToList()).ToList();
+        return new Series(name, steps.Select(s => plan.TokensPerParameter(plan.TokensAt(s))).ToList(), perSeed.Select(v => v.Average()).ToList(), colour, dash, Markers: true)
+        {
+            Band = (perSeed.Select(v => v.Min()).ToList(), perSeed.Select(v => v.Max()).ToList()),
+        };
+    }
+
+    /// <summary>A dotted vertical line at the checkpoint where the last of the seeds' losses flattened, spanning
+    /// <paramref name="over"/>'s values.</summary>
+    static Series FlatMarker(ProgressiveSensitivityPlan plan, ProgressiveSensitivityResults results, IReadOnlyList<Series> over)
+    {
+        double x = plan.TokensPerParameter(plan.TokensAt(results.SeedsDone.Max(results.FlatStep)));
+        var ys = over.SelectMany(s => s.Band is { } b ? b.Low.Concat(b.High) : s.Y).Where(double.IsFinite).ToList();
+        return new Series($"loss flat (within {ProgressiveSensitivityResults.FlatWithin:G2} nats of the end)", [x, x], [ys.Min(), ys.Max()], "#777777", LineDash.Dot);
     }
 
     /// <summary>The toy: singular values of W₂W₁ against step (targets dotted), and the loss increase of each δ, measured

@@ -1,8 +1,9 @@
 namespace Proxies.Probes;
 
 /// <summary>
-/// One loss spike as an event: the step it began at, how many consecutive steps the detector flagged, and its height,
-/// the largest loss over the moving average in it. <see cref="SpikeDetector"/> keeps spiking steps out of its average,
+/// One loss spike as an event: the step it began at, the steps from there to its last flagged step (inclusive: on a curve
+/// probed every step, how many consecutive steps the detector flagged), and its height, the largest loss over the moving
+/// average in it. <see cref="SpikeDetector"/> keeps spiking steps out of its average,
 /// so one excursion is flagged at every step it lasts; counting flagged steps would count one spike many times.
 /// </summary>
 public readonly record struct SpikeEpisode(int Onset, int Steps, double Height)
@@ -23,7 +24,7 @@ public readonly record struct SpikeEpisode(int Onset, int Steps, double Height)
                 continue;
             }
             double height = double.IsFinite(over) ? over : double.PositiveInfinity;
-            open = open is { } e ? e with { Steps = e.Steps + 1, Height = Math.Max(e.Height, height) } : new SpikeEpisode(step, 1, height);
+            open = open is { } e ? e with { Steps = step - e.Onset + 1, Height = Math.Max(e.Height, height) } : new SpikeEpisode(step, 1, height);
         }
         if (open is { } last) episodes.Add(last);
         return episodes;

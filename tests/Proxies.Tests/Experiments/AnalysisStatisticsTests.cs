@@ -19,12 +19,4 @@ public class AnalysisStatisticsTests
         Assert.Equal(2.5, Analysis.MeanOrNaN([1, 4]));
         Assert.True(double.IsNaN(Analysis.MeanOrNaN([])));
     }
-
-    [Fact]
-    public void ThePrecursorWindowIsTheFiveStepsBeforeASpike()
-    {
-        int[] spikes = [42, 83];
-        Assert.Equal(new[] { 37, 38, 39, 40, 41, 78, 79, 80, 81, 82 },
-            Enumerable.Range(0, 100).Where(s => AdamInstability.BeforeASpike(spikes, s)));
-    }
 }

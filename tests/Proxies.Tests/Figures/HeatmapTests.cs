@@ -34,4 +34,18 @@ public class HeatmapTests
         var figure = Figure.Line("m", "m", new Panel("x", "y", [new Series("s", [1], [2], Palette.ColourFor(0), MarkersOnly: true)]));
         Assert.Equal("markers", (string?)JsonNode.Parse(figure.Json())!["data"]![0]!["mode"]);
     }
+
+    [Fact]
+    public void ABandIsOneClosedShapeUnderItsLineAlongTheHighValuesAndBackAlongTheLow()
+    {
+        var series = new Series("mean", [1, 2, 3], [2, 3, 4], "#0072B2") { Band = ([1, 2, 3], [3, 5, 6]) };
+        var traces = JsonNode.Parse(Figure.Line("b", "b", new Panel("x", "y", [series])).Json())!["data"]!.AsArray();
+        Assert.Equal(2, traces.Count);
+        Assert.Equal("toself", (string?)traces[0]!["fill"]);
+        Assert.Equal(new double[] { 1, 2, 3, 3, 2, 1 }, traces[0]!["x"]!.AsArray().Select(v => (double)v!));
+        Assert.Equal(new double[] { 3, 5, 6, 3, 2, 1 }, traces[0]!["y"]!.AsArray().Select(v => (double)v!));
+        Assert.False((bool?)traces[0]!["showlegend"]);
+        Assert.Equal("mean", (string?)traces[1]!["name"]);
+        Assert.Throws<ArgumentException>(() => new Series("bad", [1, 2], [1, 2], "#000000") { Band = ([1], [2]) });
+    }
 }

@@ -19,5 +19,12 @@ public class SpikeEpisodeTests
     }
 
     [Fact]
+    public void OnACurveProbedEveryFifthStepAnEpisodeSpansTheStepsFromItsOnsetToItsLastFlaggedProbe()
+    {
+        var losses = new (int, bool, double)[] { (95, false, 1.0), (100, true, 1.5), (105, true, 1.6), (110, false, 1.0) };
+        Assert.Equal(new SpikeEpisode(100, 6, 1.6), Assert.Single(SpikeEpisode.Of(losses)));
+    }
+
+    [Fact]
     public void NoFlaggedStepIsNoEpisode() => Assert.Empty(SpikeEpisode.Of(new[] { (0, false, 1.0), (1, false, 1.2) }));
 }
