@@ -53,7 +53,8 @@ public static class SweepVerb
         PrintBudget(plan, workers, settings.RepeatData);
         if (sbatchOptions is not null) return SubmitToSlurm(experiment, settings, plan.Count, tasks, outRoot, shard, sbatchOptions);
 
-        if (device != "cuda") Console.WriteLine(Proxies.Model.Gemm.GemmBackends.Describe());   // the workers inherit PROXIES_GEMM
+        // The workers inherit PROXIES_GEMM; --device auto is resolved as they will resolve it, so a GPU sweep says nothing of CPU GEMMs.
+        if (device != "cuda" && Proxies.Runtime.TorchRuntime.ResolveDevice(device).type == TorchSharp.DeviceType.CPU) Console.WriteLine(Proxies.Model.Gemm.GemmBackends.Describe());
         IRunExecutor executor = workers == 1
             ? new InProcessExecutor(device, threads, settings.CheckpointEvery)
             : new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, workers, threads ?? 1, device, settings.CheckpointEvery);

@@ -27,11 +27,13 @@ public static class ClaimBook
     {
         var rerun = RerunNoise.Read(resultsRoot);
         var runs = new Dictionary<string, IReadOnlyList<RunResult>>();
+        var curves = new Dictionary<string, Probes.Curve>();   // read once: several claims read the same runs' curves
         return (claims ?? All).Select(c =>
         {
             var store = new ResultsStore(resultsRoot, c.Experiment);
             if (!runs.TryGetValue(c.Experiment, out var these)) runs[c.Experiment] = these = store.Runs();
-            return c.Judge(these, rerun, profile, r => CurveFile.Read(store.CurvePath(r.RunId)));
+            return c.Judge(these, rerun, profile, r => curves.TryGetValue(store.CurvePath(r.RunId), out var curve) ? curve
+                : curves[store.CurvePath(r.RunId)] = CurveFile.Read(store.CurvePath(r.RunId)));
         }).ToList();
     }
 

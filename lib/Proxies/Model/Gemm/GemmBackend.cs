@@ -42,10 +42,9 @@ public static class GemmBackends
     /// <summary>One line for logs: the backend in use, OpenBLAS's kernel (and who chose it), and why this one.</summary>
     public static string Describe() => (Requested, Active) switch
     {
-        (GemmBackend.OpenBlas, GemmBackend.OpenBlas) => $"GEMM: OpenBLAS ({Kernel()}) for float32 linear layers on the CPU",
+        (_, GemmBackend.OpenBlas) => $"GEMM: OpenBLAS ({Kernel()}) for float32 linear layers on the CPU" + (Requested == GemmBackend.Auto
+            ? $" (auto: an AMD CPU, where libtorch's MKL multiplies slower; {Variable}=libtorch for libtorch's)" : ""),
         (GemmBackend.OpenBlas, _) => $"GEMM: libtorch; OpenBLAS was asked for ({Variable}=openblas) but {OpenBlas.Problem}",
-        (GemmBackend.Auto, GemmBackend.OpenBlas) => $"GEMM: OpenBLAS ({Kernel()}) for float32 linear layers on the CPU "
-            + $"(auto: an AMD CPU, where libtorch's MKL multiplies slower; {Variable}=libtorch for libtorch's)",
         (GemmBackend.Auto, _) when AutoPrefersOpenBlas(CpuVendor.Value) =>
             $"GEMM: libtorch (auto: OpenBLAS multiplies faster on this AMD CPU, but {OpenBlas.Problem})",
         (GemmBackend.Auto, _) => $"GEMM: libtorch (auto: a {(CpuVendor.Value is { Length: > 0 } v ? v : "non-x86")} CPU, where libtorch's MKL is the fast path)",
