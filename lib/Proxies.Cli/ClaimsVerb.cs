@@ -3,12 +3,12 @@ using Proxies.Experiments;
 
 namespace Proxies.Cli;
 
-/// <summary>`claims`: every claim of notebooks 01–07 and 12 judged on a results folder; `--write` records them in claims.csv,
+/// <summary>`claims`: every claim of notebooks 01–07, 10 and 12 judged on a results folder; `--write` records them in claims.csv,
 /// `--measure-rerun` first retrains a sample of committed runs to measure the rerun noise one-seed claims are judged against.</summary>
 public static class ClaimsVerb
 {
     public const string Help = """
-        claims: judge every claim of notebooks 01–07 and 12 on a results folder (value, interval, verdict).
+        claims: judge every claim of notebooks 01–07, 10 and 12 on a results folder (value, interval, verdict).
           --results DIR (results/quick)   --profile smoke|quick|paper (quick)   --notebook NN (all)
           --write             record the verdicts in DIR/claims.csv (the claims test compares against it)
           --measure-rerun EXPERIMENT   retrain its committed runs at widths ≤ 64 on this machine (--threads N, 2) and

@@ -5,7 +5,7 @@ using Proxies.Training;
 
 namespace Proxies.Tests.Claims;
 
-/// <summary>Every claim of notebooks 01–07 and 12 recomputed from the committed quick results against the verdicts recorded in
+/// <summary>Every claim of notebooks 01–07, 10 and 12 recomputed from the committed quick results against the verdicts recorded in
 /// results/quick/claims.csv (`claims --write` records them): a change in the results, the statistics or the noise
 /// that moves a value or a verdict fails here, and the notebooks' prose, which says no more than claims.csv, must
 /// then be read again.</summary>

@@ -119,6 +119,18 @@ public class AdamWTests : TorchTest
     }
 
     [Fact]
+    public void AnUpdateOnABinEdgeFallsInTheBinAboveIt()
+    {
+        // |r| = 0, 0.05, 0.1, 0.55, 0.9, 1.0, 3.0, −0.25: bins [0, 0.1) twice, [0.1, 0.2), [0.5, 0.6), [0.9, 1.0),
+        // [1, ∞) twice, and [0.2, 0.3) for the negative update (|r| is binned).
+        float[] r = [0, 0.05f, 0.1f, 0.55f, 0.9f, 1.0f, 3.0f, -0.25f];
+        var p = new Parameter(zeros(r.Length));
+        var shares = RatioHistogram.Collect([new ParameterGroup("w", p, ParameterKind.Linear, r.Length, 1)], [tensor(r)]).Read();
+        double[] expected = [2, 1, 1, 0, 0, 1, 0, 0, 0, 1, 2];
+        for (int b = 0; b < expected.Length; b++) Assert.Equal(expected[b] / r.Length, shares[RatioHistogram.Name("w", b)], 12);
+    }
+
+        [Fact]
     public void IndependentAndCoupledDecayDifferByTheFactorEta()
     {
         // With a zero gradient only decay acts: independent shrinks θ by s·λ, coupled by s·η·λ.
