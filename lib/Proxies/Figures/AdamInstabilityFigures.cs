@@ -33,15 +33,16 @@ public static class AdamInstabilityFigures
             new Panel("step", "global gradient norm before clipping", norms, LogY: true, Title: "gradient norm"));
     }
 
-    /// <summary>The histogram of |r| over training for each followed layer, one heatmap per layer (rows: bins of |r|,
+    /// <summary>The histogram of |r| over training for each followed layer, over the coordinates that have received a
+    /// gradient, one heatmap per layer (rows: bins of |r|,
     /// colour: share of the layer's coordinates). Unimodal near 0 is noise-dominated Adam; mass at |r| ≈ 1 is the
     /// sign-descent state Molybog et al. find before a spike.</summary>
     public static Figure RatioHistograms(ResultsStore store, RunResult run)
     {
         var curve = CurveFile.Read(store.CurvePath(run.RunId));
         var panels = AdamInstability.FollowedGroups(run.Config.Model)
-            .Select((group, i) => HistogramPanel(curve, group, b => RatioHistogram.Name(group, b), i == 0 ? "|m̂/(√v̂+ε)|" : "")).ToArray();
-        return Figure.SideBySide($"adam-ratio-histogram-{Figure.ToSlug(Label(run))}", $"Histogram of Adam's |r| over training, {Label(run)}", panels);
+            .Select((group, i) => HistogramPanel(curve, group, b => RatioHistogram.ReceivedName(group, b), i == 0 ? "|m̂/(√v̂+ε)|" : "")).ToArray();
+        return Figure.SideBySide($"adam-ratio-histogram-{Figure.ToSlug(Label(run))}", $"Histogram of Adam's |r| over training, coordinates with a gradient, {Label(run)}", panels);
     }
 
     /// <summary>One group's |r| histogram three ways: over all its coordinates; over those that have received a gradient
@@ -66,8 +67,10 @@ public static class AdamInstabilityFigures
         return new Panel("step", yTitle, [], Title: title, Map: new Heatmap(title, steps, rows, z, "share"));
     }
 
-    /// <summary>Per followed layer over training: the share of coordinates with |r| &gt; 0.9, the share with √v̂ &lt; ε,
-    /// and the gradient norm before clipping (‖g‖ = RMS·√entries), the embedding against the rest.</summary>
+    /// <summary>Per followed layer over training: the share of coordinates with a gradient whose |r| ≥ 0.9, the share of
+    /// gradient signs that agree with the previous step's, the share with √v̂ &lt; ε, and the gradient norm before clipping
+    /// (‖g‖ = RMS·√entries), the embedding against the rest. Needs a run probed with --ratio-histogram and
+    /// --sign-agreement.</summary>
     public static Figure LayerSignals(ResultsStore store, RunResult run)
     {
         var curve = CurveFile.Read(store.CurvePath(run.RunId));
@@ -79,7 +82,8 @@ public static class AdamInstabilityFigures
             return new Series(group, keep.Select(p => p.Step).ToList(), keep.Select(p => p.Value).ToList(), Palette.ColourFor(i));
         }
         return Figure.SideBySide($"adam-layer-signals-{Figure.ToSlug(Label(run))}", $"Adam's state per layer over training, {Label(run)}",
-            new Panel("step", "share of coordinates", groups.Select((g, i) => Of(g, i, curve.FinitePoints(AdamW.RatioAboveName(g)))).ToList(), Title: "|r| > 0.9"),
+            new Panel("step", "share of coordinates", groups.Select((g, i) => Of(g, i, AdamPrecursors.NearOne(curve, g, withoutEps: false))).ToList(), Title: "|r| ≥ 0.9 (with a gradient)"),
+            new Panel("step", "share of coordinates", groups.Select((g, i) => Of(g, i, curve.FinitePoints(SignAgreement.Name(g)))).ToList(), Title: "sign agreement"),
             new Panel("step", "share of coordinates", groups.Select((g, i) => Of(g, i, curve.FinitePoints(AdamW.BelowEpsName(g)))).ToList(), Title: "√v̂ < ε"),
             new Panel("step", "gradient norm", groups.Select((g, i) => Of(g, i, AdamInstability.GradNorm(curve, g, sizes[g]), positiveOnly: true)).ToList(), LogY: true, Title: "gradient norm per layer"));
     }
