@@ -32,7 +32,13 @@ public static class ProgressiveSensitivityClaims
         "past some point, longer pre-training leaves the model worse on the fine-tuning domain itself (catastrophic overtraining)",
         "fiction loss after fine-tuning, last checkpoint − flat checkpoint (mean over fine-tuning seeds), nats", Direction.Positive, Unit.Nats);
 
-    /// <summary>Every claim judged on <paramref name="results"/>, per γ for the perturbation claims.</summary>
+    /// <summary>The γ the U-shape claim is judged at: the two largest. The paper claims the turn only for a perturbation
+    /// large enough, and at a small γ the statistic cannot be positive here: the flat point is defined as within 0.05 nats
+    /// of the end, so the unperturbed loss may still fall that much, more than a small γ's whole increase (0.003–0.024).</summary>
+    public static IReadOnlyList<double> UShapeGammas(ProgressiveSensitivityResults results) => results.Gammas.TakeLast(2).ToList();
+
+    /// <summary>Every claim judged on <paramref name="results"/>: per γ for the sensitivity claim, per large γ for the
+    /// perturbed loss.</summary>
     public static IReadOnlyList<ClaimResult> Judge(ProgressiveSensitivityResults results)
     {
         double? AfterFlat(int seed, Func<int, double> at)
@@ -41,11 +47,12 @@ public static class ProgressiveSensitivityClaims
             return flat == last ? null : at(last) - at(flat);
         }
         ClaimResult On(Claim claim, Func<int, Func<int, double>> at) =>
-            claim.Judge(results.SeedsDone.Select(seed => (seed, AfterFlat(seed, at(seed)))).ToList(), rerun: null);
+            (claim with { WhenNone = "every seed's loss flattens only at its last checkpoint: nothing after the flat point to compare" })
+                .Judge(results.SeedsDone.Select(seed => (seed, AfterFlat(seed, at(seed)))).ToList(), rerun: null);
         return
         [
             .. results.Gammas.Select(g => On(SensitivityKeepsRising(g), seed => step => Math.Log10(results.Perturbation(seed, step, g).LossIncrease))),
-            .. results.Gammas.Select(g => On(PerturbedLossTurnsUp(g), seed => step => results.Perturbation(seed, step, g).PerturbedLoss)),
+            .. UShapeGammas(results).Select(g => On(PerturbedLossTurnsUp(g), seed => step => results.Perturbation(seed, step, g).PerturbedLoss)),
             On(ForgettingTurnsUp, seed => step => results.PretrainLossAfter(seed, step)),
             On(FineTunedLossTurnsUp, seed => step => results.FineTuneLossAfter(seed, step)),
         ];

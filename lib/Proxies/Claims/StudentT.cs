@@ -22,16 +22,8 @@ public static class StudentT
     {
         if (values.Count < 2) throw new ArgumentException("a t interval needs two values at least");
         double mean = values.Average();
-        double sd = Sd(values);
+        double sd = Experiments.Analysis.Sd(values);
         double half = Quantile975(values.Count - 1) * sd / Math.Sqrt(values.Count);
         return (mean, mean - half, mean + half);
-    }
-
-    /// <summary>The sample standard deviation (n − 1 in the denominator) of two or more values.</summary>
-    public static double Sd(IReadOnlyCollection<double> values)
-    {
-        if (values.Count < 2) throw new ArgumentException("a standard deviation needs two values at least");
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 }

@@ -5,9 +5,10 @@ using Proxies.Training.Hooks;
 
 namespace Proxies.Experiments;
 
-/// <summary>A probed quantity read at spike onsets: its name, and its series (step, value) from a run's curve.</summary>
+/// <summary>A probed quantity read at spike onsets: its name, a key for claim ids, and its series (step, value) from a
+/// run's curve.</summary>
 /// <param name="Log">Compared as log₁₀(before/baseline) (a norm, which scales), else as before − baseline (a share).</param>
-public sealed record Precursor(string Name, Func<Curve, RunResult, IReadOnlyList<(double Step, double Value)>> Series, bool Log);
+public sealed record Precursor(string Name, string Key, Func<Curve, RunResult, IReadOnlyList<(double Step, double Value)>> Series, bool Log);
 
 /// <summary>
 /// Molybog et al. 2023's precursors of a loss spike, read at each spike episode's onset against a phase-matched baseline
@@ -63,8 +64,8 @@ public static class AdamPrecursors
     /// received coordinates with |r| ≥ 0.9 and the sign agreement of successive gradients.</summary>
     public static IReadOnlyList<Precursor> Precursors { get; } =
     [
-        new("gradient norm", (curve, _) => curve.FinitePoints(GradientClipping.GradNorm).ToList(), Log: true),
-        new("embedding / block 0 gradient norm", (curve, run) =>
+        new("gradient norm", "grad-norm", (curve, _) => curve.FinitePoints(GradientClipping.GradNorm).ToList(), Log: true),
+        new("embedding / block 0 gradient norm", "embed-over-block-0", (curve, run) =>
         {
             string block = AdamEpsilon.BlockMlp(0);
             var sizes = AdamInstability.GroupSizes(run);
@@ -73,8 +74,8 @@ public static class AdamPrecursors
         }, Log: true),
         .. new[] { "embed", AdamEpsilon.BlockMlp(0) }.SelectMany(group => new Precursor[]
         {
-            new($"|r| ≥ 0.9, {group}", (curve, _) => NearOne(curve, group, withoutEps: false), Log: false),
-            new($"sign agreement, {group}", (curve, _) => curve.FinitePoints(SignAgreement.Name(group)).ToList(), Log: false),
+            new($"|r| ≥ 0.9, {group}", $"near-one.{group}", (curve, _) => NearOne(curve, group, withoutEps: false), Log: false),
+            new($"sign agreement, {group}", $"sign-agreement.{group}", (curve, _) => curve.FinitePoints(SignAgreement.Name(group)).ToList(), Log: false),
         }),
     ];
 

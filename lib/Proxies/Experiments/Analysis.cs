@@ -9,6 +9,14 @@ public sealed record SensitivityRow(string Variant, int Width, int Depth, long P
 /// <summary>Tables computed from runs (the rows of runs.csv): what the report verb prints and notebooks plot.</summary>
 public static class Analysis
 {
+    /// <summary>The sample standard deviation (n − 1 in the denominator) of two or more values.</summary>
+    public static double Sd(IReadOnlyCollection<double> values)
+    {
+        if (values.Count < 2) throw new ArgumentException("a standard deviation needs two values at least");
+        double mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    }
+
     /// <summary>The mean of <paramref name="values"/>; NaN when there are none (a window with nothing in it).</summary>
     public static double MeanOrNaN(IEnumerable<double> values) => values.DefaultIfEmpty(double.NaN).Average();
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Proxies.Claims;
 using Proxies.Data;
 using Proxies.Model;
 using Proxies.Optimization;
@@ -135,7 +134,7 @@ public static class ProgressiveSensitivity
                     increases.Add(Trainer.EvalLoss(evalModel, pre, preTrain, device) - baseLoss);
                     snapshot.CopyInto(evalGroups);
                 }
-                perturbations.Add(new PerturbationRow(seed, step, plan.TokensAt(step), gamma, baseLoss, increases.Average(), StudentT.Sd(increases), increases.Count));
+                perturbations.Add(new PerturbationRow(seed, step, plan.TokensAt(step), gamma, baseLoss, increases.Average(), Analysis.Sd(increases), increases.Count));
             }
             progress?.Report($"seed {seed}, checkpoint {step}: loss {baseLoss:F3}; fine-tuning {plan.FineTune.Steps} steps on {plan.FineTune.Data} with seeds {string.Join(", ", plan.FineTuneSeeds)}");
             foreach (var fineTuneSeed in plan.FineTuneSeeds)

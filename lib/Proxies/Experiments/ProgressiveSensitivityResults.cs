@@ -89,7 +89,7 @@ public sealed record ProgressiveSensitivityResults(IReadOnlyList<PerturbationRow
         if (!File.Exists(planPath) || !File.Exists(perturbPath) || !File.Exists(fineTunePath)) return Empty;
         JsonNode? plan;
         try { plan = JsonNode.Parse(File.ReadAllText(planPath)); }
-        catch (JsonException) { return Empty; }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { return Empty; }   // a torn or older file: recompute
         if ((string?)plan?["fingerprint"] != fingerprint || plan?["seeds_done"] is not JsonArray done) return Empty;
         var seeds = done.Select(n => (int)n!).Order().ToList();
         var perturbations = Csv.ReadRecords(perturbPath).Select(f => new PerturbationRow(int.Parse(f["pretrain_seed"]), int.Parse(f["step"]), long.Parse(f["tokens"]),
@@ -98,7 +98,7 @@ public sealed record ProgressiveSensitivityResults(IReadOnlyList<PerturbationRow
         var fineTunes = Csv.ReadRecords(fineTunePath).Select(f => new FineTuneRow(int.Parse(f["pretrain_seed"]), int.Parse(f["step"]), long.Parse(f["tokens"]),
             int.Parse(f["finetune_seed"]), Csv.ParseDouble(f["pretrain_loss_before"]), Csv.ParseDouble(f["pretrain_loss_after"]),
             Csv.ParseDouble(f["finetune_loss_before"]), Csv.ParseDouble(f["finetune_loss_after"]))).Where(r => seeds.Contains(r.PretrainSeed)).ToList();
-        return new(perturbations, fineTunes, seeds, (double?)plan?["wall_seconds"] ?? double.NaN);
+        return new(perturbations, fineTunes, seeds, (double?)plan?["wall_seconds"] ?? 0);
     }
 
     static string Int(int i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture);

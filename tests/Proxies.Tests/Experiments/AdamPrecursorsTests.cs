@@ -44,7 +44,7 @@ public class AdamPrecursorsTests
     public void ANormRisesByTheLogOfItsRatioAndAShareByItsDifference()
     {
         var onset = new SpikeOnset(100, 5, 2.0, Before: 0.9, Baseline: 0.6);
-        Assert.Equal(Math.Log10(1.5), AdamPrecursors.Rise(new Precursor("norm", (_, _) => [], Log: true), onset), 12);
-        Assert.Equal(0.3, AdamPrecursors.Rise(new Precursor("share", (_, _) => [], Log: false), onset), 12);
+        Assert.Equal(Math.Log10(1.5), AdamPrecursors.Rise(new Precursor("norm", "norm", (_, _) => [], Log: true), onset), 12);
+        Assert.Equal(0.3, AdamPrecursors.Rise(new Precursor("share", "share", (_, _) => [], Log: false), onset), 12);
     }
 }

@@ -117,6 +117,15 @@ public class ProgressiveSensitivityTests : TorchTest
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(planPath))!;
         json["seeds_done"] = new System.Text.Json.Nodes.JsonArray(0);
         File.WriteAllText(planPath, json.ToJsonString());
+        // Seed 0's rows are read, not retrained: a mark put into one of them survives the resume.
+        var csvPath = Path.Combine(folder, "perturbation.csv");
+        var lines = File.ReadAllLines(csvPath);
+        int row = Array.FindIndex(lines, l => l.StartsWith("0,"));
+        var fields = lines[row].Split(',');
+        fields[5] = "0.123456";   // loss_increase
+        lines[row] = string.Join(",", fields);
+        File.WriteAllLines(csvPath, lines);
+        full = full with { Perturbations = [.. full.Perturbations.Select((r, i) => i == row - 1 ? r with { LossIncrease = 0.123456 } : r)] };
         Assert.Equal([0], ProgressiveSensitivityResults.Read(folder, ProgressiveSensitivity.Fingerprint(plan)).SeedsDone);
         var resumed = ProgressiveSensitivity.RunOrLoad(plan, folder);
         Assert.Equal(full.Perturbations, resumed.Perturbations);

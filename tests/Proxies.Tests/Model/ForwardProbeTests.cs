@@ -43,6 +43,7 @@ public class ForwardProbeTests : TorchTest
         foreach (var name in new[] { "embed", "attn_out/0", "mlp_out/0", "block_out/0", "attn_out/1", "mlp_out/1", "block_out/1", "logits" })
             Assert.True(values[ForwardProbe.MeanAbs(name)] > 0, name);
         var y = logits.to(ScalarType.Float64).data<double>().ToArray();
-        Assert.Equal(y.Average(Math.Abs), values[ForwardProbe.MeanAbs("logits")], 6);
+        // float32 sums against a float64 mean: equal to a few float32 roundings, relative.
+        Assert.InRange(Math.Abs(values[ForwardProbe.MeanAbs("logits")] / y.Average(Math.Abs) - 1), 0, 1e-6);
     }
 }

@@ -26,8 +26,9 @@ public class DataBudgetTests
         Assert.Equal("--data", Assert.Single(refusal.Errors).Flag);
         Assert.Contains("--repeat-data", refusal.Message);
         Assert.Single(DataBudget.Ensure(paper, repeatAllowed: true));
-        // Every quick sweep reads the corpus less than once per run.
+        // Every quick sweep reads the corpus less than once per run, but for notebook 10's long run (Molybog et al.'s
+        // regime: 6,000 steps, 2.2 passes), within the limit.
         foreach (var e in Catalog.All)
-            Assert.All(DataBudget.Ensure(e.Runs(Profile.Quick), repeatAllowed: false), b => Assert.True(b.Epochs < 1, $"{e.Name}: {b}"));
+            Assert.All(DataBudget.Ensure(e.Runs(Profile.Quick), repeatAllowed: false), b => Assert.True(b.Epochs < 1 || e.Name == "adam-precursors", $"{e.Name}: {b}"));
     }
 }

@@ -55,14 +55,16 @@ public sealed class RatioHistogram : ITrainingHook
     }
 
     /// <summary>The share of <paramref name="magnitude"/>'s coordinates (of those where <paramref name="among"/> is
-    /// true, when given) in each bin; NaN when none is counted. One bucketize and one bincount, with the edges as a
-    /// tensor: a comparison with a double per edge makes a libtorch Scalar per call, and one of those was freed under a
-    /// running comparison in a 6,000-step run (the worker aborted in c10's Scalar::toDouble).</summary>
+    /// true, when given) in each bin, counting finite values only; NaN when none is counted. One bucketize and one
+    /// bincount, with the edges as a tensor: a comparison with a double per edge makes a libtorch Scalar per call, and
+    /// two 6,000-step workers aborted in c10's Scalar::toDouble inside those comparisons (a corrupt Scalar); this removes
+    /// 33 of them per group and probe, not the few left elsewhere.</summary>
     static void Bins(Scalars scalars, Func<int, string> name, Tensor magnitude, Tensor? among)
     {
         using var edges = tensor(BinEdges[..^1], dtype: magnitude.dtype, device: magnitude.device);
         var bin = bucketize(magnitude.flatten(), edges, right: true);   // b: edges[b−1] ≤ |r| < edges[b]
-        if (among is not null) bin = bin.masked_select(among.flatten());
+        var counted = among is null ? magnitude.isfinite() : magnitude.isfinite() & among;
+        bin = bin.masked_select(counted.flatten());
         var counts = bincount(bin, minlength: BinEdges.Length).to_type(ScalarType.Float64);
         var shares = counts / counts.sum();
         for (int b = 0; b < BinEdges.Length; b++) scalars.Add(name(b), shares[b]);
