@@ -15,6 +15,7 @@ public static class Program
           experiments   list the named experiments with run counts and time estimates
           sweep         run a named experiment's grid, resumably, in parallel (sweep --help)
           report        final loss by LR and LR sensitivity by size, from a results folder
+          forecast      will a planned run be unstable? fitted on a ladder of small runs, checked on held-out sizes (forecast --help)
           claims        every claim of notebooks 01–07, 10 and 12 judged on a results folder (claims --help)
           merge         combine shard folders of a sweep run on several machines
           notebooks     run the notebooks headless and write the executed files (notebooks --help)
@@ -38,6 +39,8 @@ public static class Program
                 "worker" => WorkerVerb.Run(rest),
                 "experiments" => ExperimentsVerb.Run(rest),
                 "report" => ReportVerb.Run(rest),
+                "forecast" when rest.Contains("--help") => PrintHelp(ForecastVerb.Help),
+                "forecast" => ForecastVerb.Run(rest),
                 "claims" when rest.Contains("--help") => PrintHelp(ClaimsVerb.Help),
                 "claims" => ClaimsVerb.Run(rest),
                 "merge" => MergeVerb.Run(rest),

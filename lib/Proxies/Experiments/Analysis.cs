@@ -20,6 +20,14 @@ public static class Analysis
     /// <summary>The mean of <paramref name="values"/>; NaN when there are none (a window with nothing in it).</summary>
     public static double MeanOrNaN(IEnumerable<double> values) => values.DefaultIfEmpty(double.NaN).Average();
 
+    /// <summary>The median: the middle value, or the mean of the two middle values of an even count; NaN when there are none.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        int n = sorted.Count;
+        return n == 0 ? double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
     /// <summary>The upper median: the middle value of an odd count, the higher of the two middle values of an even one;
     /// NaN when there are none.</summary>
     public static double UpperMedian(IEnumerable<double> values)

@@ -23,6 +23,7 @@ public class LayeringTests
         ["Results"],
         ["Experiments"],
         ["Sweeps"],
+        ["Forecasting"],
         ["Claims", "Benchmarks", "Figures"],
         ["Notebooks"],
     ];

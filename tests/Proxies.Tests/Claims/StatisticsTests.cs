@@ -1,3 +1,4 @@
+using Proxies.Experiments;
 using Proxies.Claims;
 
 namespace Proxies.Tests.Claims;

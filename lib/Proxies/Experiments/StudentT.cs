@@ -1,4 +1,4 @@
-namespace Proxies.Claims;
+namespace Proxies.Experiments;
 
 /// <summary>Two-sided 95% quantiles of Student's t, for the interval of a mean over a few seeds.</summary>
 public static class StudentT
@@ -22,7 +22,7 @@ public static class StudentT
     {
         if (values.Count < 2) throw new ArgumentException("a t interval needs two values at least");
         double mean = values.Average();
-        double sd = Experiments.Analysis.Sd(values);
+        double sd = Analysis.Sd(values);
         double half = Quantile975(values.Count - 1) * sd / Math.Sqrt(values.Count);
         return (mean, mean - half, mean + half);
     }

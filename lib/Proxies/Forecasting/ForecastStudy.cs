@@ -1,0 +1,42 @@
+using Proxies.Experiments;
+using Proxies.Results;
+using Proxies.Sweeps;
+using Proxies.Training;
+
+namespace Proxies.Forecasting;
+
+/// <summary>A forecast from end to end: the planned run's ladder trained where it is missing (runs any experiment under
+/// the results root already holds are copied by id, not retrained), read, and forecast.</summary>
+public sealed record ForecastStudy(ForecastLadder Ladder, TrainConfig Planned, IReadOnlyList<LadderPoint> Points, ForecastReport Report, string Folder)
+{
+    public const string ExperimentName = "forecast";
+
+    /// <summary>The tolerance a forecast calls an LR safe under, by default: 0.1 nats of final loss above the best LR's.</summary>
+    public const double DefaultTolerance = 0.1;
+
+    /// <summary>Why the plan cannot be forecast, or null (<see cref="ForecastLadder.Refusal"/>, and an LR grid of two LRs
+    /// at least, since the penalty is against the best of them).</summary>
+    public static string? Refusal(ForecastLadder ladder, TrainConfig planned, IReadOnlyList<double> lrs) =>
+        ladder.Refusal(planned) ?? (lrs.Distinct().Count() < 2
+            ? $"the LR grid has {lrs.Distinct().Count()} LR: a loss penalty is measured against the best of several; give two or more, e.g. --lrs {string.Join(",", ladder.Budget.LearningRates)}"
+            : null);
+
+    /// <summary>The ladder's runs: every fit size, and the held-out sizes unless <paramref name="heldOut"/> is false.</summary>
+    public static IReadOnlyList<TrainConfig> Plan(ForecastLadder ladder, TrainConfig planned, IReadOnlyList<double> lrs, bool heldOut) =>
+        ladder.Configs(planned, lrs).Where(c => heldOut || ladder.Fit.Contains(new ModelSize(c.Model.Width, c.Model.Depth, c.Model.Heads))).ToList();
+
+    public static ForecastStudy Run(TrainConfig planned, IReadOnlyList<double> lrs, Profile profile, string resultsRoot, double tolerance, bool heldOut,
+        IRunExecutor executor, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var ladder = ForecastLadder.For(profile);
+        if (Refusal(ladder, planned, lrs) is { } why) throw new ArgumentException(why);
+        var plan = Plan(ladder, planned, lrs, heldOut);
+        var summary = Sweep.Run(new Experiment(ExperimentName, "the ladder of a forecast", _ => plan), profile, resultsRoot, executor, progress: progress, cancel: cancel);
+        if (summary.Failures.Count > 0) throw new InvalidOperationException($"{summary.Failures.Count} ladder runs failed: {string.Join("; ", summary.Failures)}");
+        var store = new ResultsStore(resultsRoot, ExperimentName);
+        var ids = plan.Select(c => c.RunId).ToHashSet();
+        var points = LadderTable.Read(store, store.Runs().Where(r => ids.Contains(r.RunId)));
+        var size = new ModelSize(planned.Model.Width, planned.Model.Depth, planned.Model.Heads);
+        return new ForecastStudy(ladder, planned, points, Forecast.Make(points, ladder, size, planned.Eps, tolerance), store.Folder);
+    }
+}
