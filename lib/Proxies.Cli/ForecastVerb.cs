@@ -42,7 +42,8 @@ public static class ForecastVerb
         if (cl.Has("--lr")) throw new UsageException("forecast takes an LR grid: give --lrs A,B,... instead of --lr");
         if (ForecastStudy.Refusal(ladder, planned, lrs) is { } why) throw new UsageException($"cannot forecast this run: {why}");
 
-        Console.WriteLine($"forecast for d{planned.Model.Width}x{planned.Model.Depth} ({planned.Model.NonEmbeddingParams:N0} non-embedding parameters, head dim {planned.Model.HeadDim}) from the {profile.Name()} ladder: " +
+        var size = ModelSize.Of(planned.Model);
+        Console.WriteLine($"forecast for {size} ({size.NonEmbeddingParams:N0} non-embedding parameters, head dim {planned.Model.HeadDim}) from the {profile.Name()} ladder: " +
             $"fit {string.Join(", ", ladder.Fit)}; held out {(heldOut ? string.Join(", ", ladder.HeldOut) : "none (--skip-held-out)")}; " +
             $"every rung at seq {ladder.Budget.SeqLen}, batch {ladder.Budget.BatchSize}, {ladder.Budget.Steps} steps, {ladder.Budget.Seeds.Count} seeds");
         ProgressBar? bar = null;

@@ -60,7 +60,7 @@ public static class Backtest
 
     /// <summary>(log10 parameters, fit-scale value) of every run at <paramref name="lr"/> whose size passes the filter.</summary>
     public static List<(double X, double Y)> FitScale(IEnumerable<LadderPoint> points, LadderMetric metric, double lr, Func<ModelSize, bool> size) =>
-        points.Where(p => p.Lr == lr && size(p.Size)).Select(p => (X: Math.Log10(p.Params), Y: metric.ToFitScale(p[metric])))
+        points.Where(p => p.Lr == lr && size(p.Size)).Select(p => (X: Math.Log10(p.Size.NonEmbeddingParams), Y: metric.ToFitScale(p[metric])))
             .Where(p => double.IsFinite(p.Y)).ToList();
 
     /// <summary>√(mean error²) over backtest points: the spread a size-to-size extrapolation has shown.</summary>

@@ -8,7 +8,10 @@ namespace Proxies.Forecasting;
 public readonly record struct ModelSize(int Width, int Depth, int Heads)
 {
     public string Label => $"d{Width}x{Depth}";
+    /// <summary>The size axis of every fit: non-embedding parameters counted in the default recipe (qk-layernorm's gains
+    /// included), so that ladders of different recipes share one x and a planned size reads the same on each.</summary>
     public long NonEmbeddingParams => new ModelConfig { Width = Width, Depth = Depth, Heads = Heads }.NonEmbeddingParams;
+    public static ModelSize Of(ModelConfig m) => new(m.Width, m.Depth, m.Heads);
     public override string ToString() => Label;
 }
 
@@ -60,9 +63,9 @@ public sealed record ForecastLadder(Profile Profile, IReadOnlyList<ModelSize> Fi
         if (m.HeadDim != HeadDim)
             return $"the planned head dim is {m.HeadDim} (width {m.Width} / {m.Heads} heads), and the {Profile.Name()} ladder keeps it at {HeadDim}, " +
                    $"as the paper's ladder does: attention logits scale with it. Give --heads {(m.Width % HeadDim == 0 ? (m.Width / HeadDim).ToString() : $"width/{HeadDim} (make --width a multiple of {HeadDim})")}";
-        long largest = Fit.Max(s => s.NonEmbeddingParams);
-        if (m.NonEmbeddingParams <= largest)
-            return $"the planned model has {m.NonEmbeddingParams:N0} non-embedding parameters, no more than the ladder's largest fit size " +
+        long largest = Fit.Max(s => s.NonEmbeddingParams), size = ModelSize.Of(m).NonEmbeddingParams;
+        if (size <= largest)
+            return $"the planned model has {size:N0} non-embedding parameters, no more than the ladder's largest fit size " +
                    $"({Fit.MaxBy(s => s.NonEmbeddingParams).Label}, {largest:N0}): there is nothing to extrapolate; train it directly with `train`";
         return null;
     }

@@ -23,7 +23,7 @@ public sealed record ForecastStudy(ForecastLadder Ladder, TrainConfig Planned, I
 
     /// <summary>The ladder's runs: every fit size, and the held-out sizes unless <paramref name="heldOut"/> is false.</summary>
     public static IReadOnlyList<TrainConfig> Plan(ForecastLadder ladder, TrainConfig planned, IReadOnlyList<double> lrs, bool heldOut) =>
-        ladder.Configs(planned, lrs).Where(c => heldOut || ladder.Fit.Contains(new ModelSize(c.Model.Width, c.Model.Depth, c.Model.Heads))).ToList();
+        ladder.Configs(planned, lrs).Where(c => heldOut || ladder.Fit.Contains(ModelSize.Of(c.Model))).ToList();
 
     public static ForecastStudy Run(TrainConfig planned, IReadOnlyList<double> lrs, Profile profile, string resultsRoot, double tolerance, bool heldOut,
         IRunExecutor executor, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)
@@ -36,7 +36,7 @@ public sealed record ForecastStudy(ForecastLadder Ladder, TrainConfig Planned, I
         var store = new ResultsStore(resultsRoot, ExperimentName);
         var ids = plan.Select(c => c.RunId).ToHashSet();
         var points = LadderTable.Read(store, store.Runs().Where(r => ids.Contains(r.RunId)));
-        var size = new ModelSize(planned.Model.Width, planned.Model.Depth, planned.Model.Heads);
+        var size = ModelSize.Of(planned.Model);
         return new ForecastStudy(ladder, planned, points, Forecast.Make(points, ladder, size, planned.Eps, tolerance), store.Folder);
     }
 }

@@ -4,7 +4,7 @@ using Proxies.Training;
 namespace Proxies.Forecasting;
 
 /// <summary>One ladder run's metrics (<see cref="LadderMetric"/>), by metric name.</summary>
-public sealed record LadderPoint(ModelSize Size, long Params, double Lr, int Seed, IReadOnlyDictionary<string, double> Values)
+public sealed record LadderPoint(ModelSize Size, double Lr, int Seed, IReadOnlyDictionary<string, double> Values)
 {
     public double this[LadderMetric metric] => Values.TryGetValue(metric.Name, out var v) ? v : double.NaN;
 }
@@ -22,7 +22,7 @@ public static class LadderTable
             var values = LadderMetric.PerRun().ToDictionary(m => m.Name, m => m.Read(store, run, curve));
             values[FinalLoss] = double.IsFinite(run.FinalEvalLoss) ? run.FinalEvalLoss : run.InitialLoss;
             var m = run.Config.Model;
-            return new LadderPoint(new ModelSize(m.Width, m.Depth, m.Heads), run.Params, run.Config.Lr, run.Config.Seed, values);
+            return new LadderPoint(ModelSize.Of(m), run.Config.Lr, run.Config.Seed, values);
         }).ToList();
         return WithPenalty(points);
     }

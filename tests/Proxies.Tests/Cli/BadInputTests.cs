@@ -137,6 +137,22 @@ public class BadInputTests
         Assert.Contains(what, stderr);
     }
 
+    [Theory]
+    [InlineData("--width 512 --depth 8 --heads 8", "head dim")]
+    [InlineData("--width 64 --depth 2 --heads 2", "nothing to extrapolate")]
+    [InlineData("--width 512 --depth 8 --heads 16 --lrs 0.01", "two or more")]
+    [InlineData("--width 512 --depth 8 --heads 16 --lrs 0.01,x", "not a positive learning rate")]
+    [InlineData("--width 512 --depth 8 --heads 16 --tolerance -1", "--tolerance")]
+    [InlineData("--width 512 --depth 8 --heads 16 --lr 0.1", "--lrs")]
+    public void ForecastRefusedBeforeAnyTrainingNamingWhatIsWrong(string arguments, string what)
+    {
+        var root = Directory.CreateTempSubdirectory().FullName;
+        var (code, stderr) = CliRunner.Run(["forecast", .. arguments.Split(' '), "--results", root]);
+        Assert.Equal(2, code);
+        Assert.Contains(what, stderr);
+        Assert.Empty(Directory.GetFileSystemEntries(root));
+    }
+
     [Fact]
     public void UnknownVerbIsRefused()
     {

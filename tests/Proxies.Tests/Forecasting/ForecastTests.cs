@@ -54,7 +54,7 @@ public class ForecastTests
         var ladder = ForecastLadder.For(Profile.Quick);
         var metric = LadderMetric.GradRms("embed");
         var points = ladder.Fit.Concat(ladder.HeldOut).SelectMany(size => new[] { 0.01, 0.1 }.SelectMany(lr => new[] { 0, 1, 2 }.Select(seed =>
-            new LadderPoint(size, size.NonEmbeddingParams, lr, seed, new Dictionary<string, double>
+            new LadderPoint(size, lr, seed, new Dictionary<string, double>
             {
                 [metric.Name] = lr * Math.Pow(size.NonEmbeddingParams, -0.8),
                 [LadderTable.FinalLoss] = 3 + lr,
@@ -81,5 +81,28 @@ public class ForecastTests
         Assert.Contains("head dim", ladder.Refusal(planned with { Model = planned.Model with { Heads = 8 } }));
         Assert.Contains("nothing to extrapolate", ladder.Refusal(planned with { Model = planned.Model with { Width = 64, Depth = 2, Heads = 2 } }));
         Assert.True(ladder.HeldOut[^1].NonEmbeddingParams >= 4 * ladder.Fit.Max(s => s.NonEmbeddingParams));
+    }
+}
+
+public class ForecastStudyTests
+{
+    /// <summary>The smoke ladder trained for real (4 fit sizes and 1 held-out × 2 LRs × 2 seeds, 40 steps), forecast for a
+    /// size ten times the largest fitted, and written as CSV.</summary>
+    [Fact]
+    public void ASmokeForecastTrainsItsLadderAndReportsEveryMetric()
+    {
+        var root = Directory.CreateTempSubdirectory().FullName;
+        var planned = new TrainConfig { Model = new Proxies.Model.ModelConfig { Width = 256, Depth = 4, Heads = 8, QkLayerNorm = false } };
+        var study = ForecastStudy.Run(planned, [1e-2, 3e-1], Profile.Smoke, root, ForecastStudy.DefaultTolerance, heldOut: true,
+            new Proxies.Sweeps.InProcessExecutor("cpu", 2));
+        Assert.Equal(20, study.Points.Count);
+        var report = study.Report;
+        Assert.Equal(2 + 2 * LadderMetric.Layers.Length, report.Rows.Count(r => r.Metric != LadderMetric.LossPenalty.Name && r.Metric != LadderMetric.HeadMuDrift.Name));
+        Assert.All(report.Rows, r => Assert.True(r.Low <= r.Value && r.Value <= r.High || double.IsNaN(r.Low), $"{r.Metric} at {r.Lr}: {r.Value} outside [{r.Low}, {r.High}]"));
+        Assert.Equal(2 * LadderMetric.Layers.Length, report.Crossovers.Count);
+        Assert.NotEmpty(report.HeldOut);
+        var files = ForecastTables.Write(Path.Combine(root, "report"), report);
+        Assert.All(files, f => Assert.True(new FileInfo(f).Length > 0));
+        Assert.Contains("loss_penalty", File.ReadAllText(files[1]));
     }
 }

@@ -84,7 +84,9 @@ public sealed class SlurmCluster : IDisposable
     public void WaitForJobs(TimeSpan limit, params string[] jobIds)
     {
         var deadline = DateTime.UtcNow + limit;
-        while (Run("squeue", "-h", "-j", string.Join(',', jobIds), "-o", "%i %T").Stdout.Trim().Length > 0)
+        // A failed squeue (slurmctld busy on a loaded machine) prints nothing, which is not "no job left": ask again.
+        bool Queued() => Run("squeue", "-h", "-j", string.Join(',', jobIds), "-o", "%i %T") is var q && (q.Code != 0 || q.Stdout.Trim().Length > 0);
+        while (Queued())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"jobs {string.Join(',', jobIds)} still queued after {limit.TotalMinutes} min: {Run("squeue").Stdout}");
             Thread.Sleep(500);

@@ -88,7 +88,7 @@ public partial class SlurmTests(SlurmFixture fixture) : IClassFixture<SlurmFixtu
         Assert.True(requeue.Code == 0, requeue.Stderr);
         // Slurm holds a requeued batch job back for about two minutes (a begin time set once the killed task has ended)
         // before it may start again; a cluster would wait, the test need not.
-        for (var until = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < until; Thread.Sleep(200))
+        for (var until = DateTime.UtcNow.AddSeconds(90); DateTime.UtcNow < until; Thread.Sleep(200))
             if (fixture.Cluster.Run("squeue", "-h", "-j", $"{arrayId}_0", "-o", "%T").Stdout.Trim() == "PENDING")
             {
                 fixture.Cluster.Run("scontrol", "update", $"JobId={arrayId}_0", "StartTime=now");
