@@ -60,8 +60,7 @@ public static class ForecastVerb
             Console.WriteLine(table + "\n");
         if (heldOut) Console.WriteLine(ForecastTables.HeldOut(report, report.Protocols[0].Metric.Name) + "\n");
         Console.WriteLine($"largest LR with a predicted penalty ≤ {tolerance:G3} nats: {Word(report.SafeLr)}; with the whole interval under it: {Word(report.SafeLrConservative)}");
-        var folder = Path.Combine(study.Folder, "reports", report.Planned.Label);
-        foreach (var path in ForecastTables.Write(folder, report)) Console.WriteLine($"wrote {path}");
+        foreach (var path in ForecastTables.Write(study.ReportFolder, report)) Console.WriteLine($"wrote {path}");
         return 0;
     }
 

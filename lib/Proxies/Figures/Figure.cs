@@ -159,7 +159,7 @@ public sealed partial class Figure : Display.IRichOutput
         ["xaxis"] = xaxis,
         ["yaxis"] = yaxis,
         ["line"] = new JsonObject { ["color"] = s.Colour, ["dash"] = s.Dash.ToString().ToLowerInvariant() },
-        ["marker"] = new JsonObject { ["color"] = s.Colour },
+        ["marker"] = s.Hollow ? new JsonObject { ["color"] = s.Colour, ["symbol"] = "circle-open", ["size"] = 9 } : new JsonObject { ["color"] = s.Colour },
     };
 
     /// <summary>A series' band: one closed shape, along the high values and back along the low ones, filled in the

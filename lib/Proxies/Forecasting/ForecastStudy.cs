@@ -11,6 +11,9 @@ public sealed record ForecastStudy(ForecastLadder Ladder, TrainConfig Planned, I
 {
     public const string ExperimentName = "forecast";
 
+    /// <summary>Where the report's CSV files go: beside the ladder, one folder per planned size.</summary>
+    public string ReportFolder => Path.Combine(Folder, "reports", Report.Planned.Label);
+
     /// <summary>The tolerance a forecast calls an LR safe under, by default: 0.1 nats of final loss above the best LR's.</summary>
     public const double DefaultTolerance = 0.1;
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Proxies.Data;
 using Proxies.Display;
 using Proxies.Experiments;
+using Proxies.Forecasting;
 using Proxies.Model;
 using Proxies.Results;
 using Proxies.Runtime;
@@ -93,6 +94,30 @@ public static class Workbook
             Console.WriteLine($"the sweeps recorded in its manifest.json trained for {(took.Total.TotalMinutes >= 1 ? $"{took.Total.TotalMinutes:F0} min" : $"{took.Total.TotalSeconds:F0} s")} in all " +
                               $"({took.Sweeps} sweep(s), up to {took.Workers} worker(s)): about what training them again costs on a machine like that one");
         return store;
+    }
+
+    /// <summary>A forecast for <paramref name="planned"/> (with the notebook's numerics) at the notebook's profile: its
+    /// ladder trained where the results folder lacks it (runs of other experiments copied by id), fitted and checked on
+    /// the held-out sizes (<see cref="ForecastStudy"/>); the report's CSV files are written beside the ladder.</summary>
+    public static ForecastStudy Forecast(TrainConfig planned, IReadOnlyList<double>? lrs = null, double tolerance = ForecastStudy.DefaultTolerance)
+    {
+        var ladder = ForecastLadder.For(Profile);
+        var grid = lrs ?? ladder.Budget.LearningRates;
+        var plan = Settings.Apply(planned);
+        if (!TrainMissing)
+        {
+            var recorded = new ResultsStore(ResultsRoot, ForecastStudy.ExperimentName).Runs().Select(r => r.RunId).ToHashSet();
+            int missing = ForecastStudy.Plan(ladder, plan, grid, heldOut: true).Count(c => !recorded.Contains(c.RunId));
+            if (missing > 0) throw new InvalidOperationException($"forecast: {missing} ladder runs of the {Profile.Name()} profile are not in {ResultsRoot}, " +
+                "and this notebook runs with train-missing=false; run it once with train-missing=true, or the `forecast` command");
+        }
+        var started = DateTime.UtcNow;
+        var study = ForecastStudy.Run(plan, grid, Profile, ResultsRoot, tolerance, heldOut: true,
+            new InProcessExecutor(Settings.Device, checkpointEvery: Settings.CheckpointEvery), new ConsoleProgress(started));
+        Console.WriteLine($"forecast ladder ({Profile.Name()}): {study.Points.Count} runs in {study.Folder} ({(DateTime.UtcNow - started).TotalSeconds:F0} s)");
+        foreach (var path in ForecastTables.Write(study.ReportFolder, study.Report))
+            Console.WriteLine($"wrote {path}");
+        return study;
     }
 
     sealed class ConsoleProgress(DateTime started) : IProgress<SweepProgress>
