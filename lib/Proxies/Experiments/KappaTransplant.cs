@@ -66,6 +66,22 @@ public static class KappaTransplant
         }
     }
 
+    /// <summary>Writes the transplant into <paramref name="folder"/> as kappa-transplant.csv (atomically), one row per κ:
+    /// the measured max logit, the held-out loss and its difference from the untouched model's, with the trained run's id,
+    /// its own max logit and loss and the bigram model's loss repeated on every row, so the file stands alone.</summary>
+    public static string Write(string folder, Training.RunResult trained, double ownMaxLogit, double bigramLoss,
+        IReadOnlyList<(double Kappa, double MaxLogit, double Loss)> curve)
+    {
+        string[] header = ["run_id", "kappa", "max_logit", "eval_loss", "minus_trained_loss", "worse_than_bigram", "own_max_logit", "trained_eval_loss", "bigram_eval_loss"];
+        var lines = curve.Select(c => Results.Csv.Line([trained.RunId, Results.Csv.Format(c.Kappa), Results.Csv.Format(c.MaxLogit), Results.Csv.Format(c.Loss),
+            Results.Csv.Format(c.Loss - trained.FinalEvalLoss), c.Loss > bigramLoss ? "true" : "false", Results.Csv.Format(ownMaxLogit),
+            Results.Csv.Format(trained.FinalEvalLoss), Results.Csv.Format(bigramLoss)]));
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "kappa-transplant.csv");
+        Runtime.AtomicFile.WriteAllText(path, string.Join("\n", lines.Prepend(Results.Csv.Line(header))) + "\n");
+        return path;
+    }
+
     /// <summary>Each block's max attention logit on <paramref name="tokens"/>, at the current scales.</summary>
     public static double[] MaxLogits(Transformer model, Tensor tokens)
     {
