@@ -3,12 +3,13 @@ using Proxies.Experiments;
 
 namespace Proxies.Cli;
 
-/// <summary>`claims`: every claim of notebooks 01–07, 10 and 12 judged on a results folder; `--write` records them in claims.csv,
+/// <summary>`claims`: every claim of notebooks 01–07 and 10–13 judged on a results folder; `--write` records them in claims.csv,
 /// `--measure-rerun` first retrains a sample of committed runs to measure the rerun noise one-seed claims are judged against.</summary>
 public static class ClaimsVerb
 {
     public const string Help = """
-        claims: judge every claim of notebooks 01–07, 10 and 12 on a results folder (value, interval, verdict).
+        claims: judge every claim of notebooks 01–07 and 10–13 on a results folder (value, interval, verdict; 11's and 13's
+        on their studies' tables, where the folder holds them).
           --results DIR (results/quick)   --profile smoke|quick|paper (quick)   --notebook NN (all)
           --write             record the verdicts in DIR/claims.csv (the claims test compares against it)
           --measure-rerun EXPERIMENT   retrain its committed runs at widths ≤ 64 on this machine (--threads N, 2) and
@@ -35,9 +36,11 @@ public static class ClaimsVerb
             finally { Directory.Delete(scratch, recursive: true); }
             Console.WriteLine($"rerun noise: {RerunNoise.Read(root)}");
         }
-        var claims = ClaimBook.All.Where(c => notebook is null || c.Notebook == notebook).ToList();
-        if (claims.Count == 0) throw new UsageException($"--notebook {notebook}: no claims; notebooks with claims: {string.Join(", ", ClaimBook.All.Select(c => c.Notebook).Distinct())}");
-        var results = ClaimBook.Judge(root, profile, claims);
+        var studies = ClaimBook.JudgeStudies(root, profile);
+        var results = ClaimBook.Judge(root, profile, ClaimBook.All.Where(c => notebook is null || c.Notebook == notebook))
+            .Concat(studies.Where(r => notebook is null || r.Claim.Notebook == notebook)).ToList();
+        if (results.Count == 0)
+            throw new UsageException($"--notebook {notebook}: no claims; notebooks with claims: {string.Join(", ", ClaimBook.All.Select(c => c.Notebook).Concat(studies.Select(r => r.Claim.Notebook)).Distinct())}");
         Console.WriteLine(ClaimBook.Table(results));
         foreach (var g in results.GroupBy(r => r.Verdict)) Console.WriteLine($"{g.Key.Text()}: {g.Count()}");
         if (write)

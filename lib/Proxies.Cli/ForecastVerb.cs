@@ -20,7 +20,8 @@ public static class ForecastVerb
           --lrs A,B,...        the LR grid (the profile's: the paper's 7 LRs)
           --tolerance NATS     the loss penalty an LR may cost and still be called safe ({ForecastStudy.DefaultTolerance})
           --profile smoke|quick|paper (quick)   --results DIR (results/PROFILE)   --skip-held-out (train no held-out size)
-          --threads N (one per core)   --device cpu|cuda|auto (auto)
+          --workers N (1: one process with --threads; more: worker processes of --threads each, 1 by default)
+          --threads N   --device cpu|cuda|auto (auto)
         Writes forecast.csv, protocol.csv, held-out.csv and eps-crossover.csv in DIR/forecast/reports/<size>.
         """;
 
@@ -37,6 +38,8 @@ public static class ForecastVerb
         string root = cl.String("--results") ?? Path.Combine("results", profile.Name());
         bool heldOut = !cl.Has("--skip-held-out");
         int? threads = TrainVerb.ReadThreads(cl);
+        int workers = cl.Int("--workers", 1);
+        if (workers < 1 || workers > 256) throw new UsageException($"--workers {workers}: must be an integer from 1 to 256");
         cl.RejectUnknown("forecast");
         if (cl.Positional.Count > 0) throw new UsageException($"forecast takes no positional arguments, got '{cl.Positional[0]}'");
         if (cl.Has("--lr")) throw new UsageException("forecast takes an LR grid: give --lrs A,B,... instead of --lr");
@@ -53,7 +56,10 @@ public static class ForecastVerb
             bar?.Update(p.Done, p.Fraction, p.Message);
         });
         using var cancel = Interrupts.CancelOnSignal($"interrupted: finished ladder runs are kept. Resume with the same command: {Self.CommandLine(args, "forecast")}");
-        var study = ForecastStudy.Run(planned, lrs, profile, root, tolerance, heldOut, new InProcessExecutor(settings.Device, threads), progress, cancel.Token);
+        IRunExecutor executor = workers == 1
+            ? new InProcessExecutor(settings.Device, threads, settings.CheckpointEvery)
+            : new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, workers, threads ?? 1, settings.Device, settings.CheckpointEvery);
+        var study = ForecastStudy.Run(planned, lrs, profile, root, tolerance, heldOut, executor, progress, cancel.Token, workers);
         var report = study.Report;
         Console.WriteLine();
         foreach (var table in new[] { ForecastTables.Forecast(report), ForecastTables.Protocol(report), ForecastTables.Crossovers(report) })

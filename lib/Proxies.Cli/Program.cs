@@ -16,7 +16,7 @@ public static class Program
           sweep         run a named experiment's grid, resumably, in parallel (sweep --help)
           report        final loss by LR and LR sensitivity by size, from a results folder
           forecast      will a planned run be unstable? fitted on a ladder of small runs, checked on held-out sizes (forecast --help)
-          claims        every claim of notebooks 01–07, 10 and 12 judged on a results folder (claims --help)
+          claims        every claim of notebooks 01–07 and 10–13 judged on a results folder (claims --help)
           merge         combine shard folders of a sweep run on several machines
           notebooks     run the notebooks headless and write the executed files (notebooks --help)
           gallery       every notebook as a Markdown page with its figures, in docs/gallery (gallery --help)

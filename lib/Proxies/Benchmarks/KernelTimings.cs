@@ -60,10 +60,8 @@ public static class KernelTimings
 
     static Tensor Explicit(Tensor q, Tensor k, Tensor v)
     {
-        long t = q.shape[^2];
-        using var mask = ones(t, t, dtype: ScalarType.Bool, device: q.device).triu(1);
         var logits = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(q.shape[^1]);
-        return logits.masked_fill(mask, double.NegativeInfinity).softmax(-1).matmul(v);
+        return Model.CausalMask.Apply(logits).softmax(-1).matmul(v);
     }
 
     static double Ms(Device device, long[] shape, Func<Tensor, Tensor> op, int repeats) => Ms(device, shape, x => [op(x)], repeats);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Proxies.Display;
 using Proxies.Experiments;
+using Proxies.Forecasting;
 using Proxies.Results;
 using Proxies.Runtime;
 using Proxies.Training;
@@ -8,7 +9,7 @@ using Proxies.Training;
 namespace Proxies.Claims;
 
 /// <summary>
-/// Every claim of notebooks 01–07, 10 and 12, judged on a results folder. The verdicts of the committed results are kept in
+/// Every claim of notebooks 01–07 and 10–13, judged on a results folder (those of 11 and 13 on their studies' tables). The verdicts of the committed results are kept in
 /// claims.csv beside them; a test recomputes every claim and fails when a value or verdict no longer matches.
 /// </summary>
 public static class ClaimBook
@@ -36,6 +37,25 @@ public static class ClaimBook
                 : curves[store.CurvePath(r.RunId)] = CurveFile.Read(store.CurvePath(r.RunId)));
         }).ToList();
     }
+
+    /// <summary>The claims judged on a study's own tables rather than on runs: notebook 11's (the progressive-sensitivity
+    /// study of the profile's plan) and notebook 13's (the forecast of <see cref="ForecastStudy.Example"/> over the
+    /// profile's LRs), each only where <paramref name="resultsRoot"/> holds that study complete.</summary>
+    public static IReadOnlyList<ClaimResult> JudgeStudies(string resultsRoot, Profile profile)
+    {
+        var judged = new List<ClaimResult>();
+        var plan = ProgressiveSensitivity.Plan(profile);
+        var sensitivity = ProgressiveSensitivityResults.Read(Path.Combine(resultsRoot, plan.PreTrain.Experiment), ProgressiveSensitivity.Fingerprint(plan));
+        if (sensitivity.SeedsDone.Count > 0) judged.AddRange(ProgressiveSensitivityClaims.Judge(sensitivity));
+        var ladder = ForecastLadder.For(profile);
+        if (ForecastStudy.Read(ForecastStudy.Example(ladder), ladder.Budget.LearningRates, profile, resultsRoot) is { } forecast)
+            judged.AddRange(ForecastClaims.Judge(forecast));
+        return judged;
+    }
+
+    /// <summary>Every claim <paramref name="resultsRoot"/> can judge: those on runs and those on studies.</summary>
+    public static IReadOnlyList<ClaimResult> JudgeEverything(string resultsRoot, Profile profile) =>
+        [.. Judge(resultsRoot, profile), .. JudgeStudies(resultsRoot, profile)];
 
     /// <summary>One notebook's claims ("03"), judged.</summary>
     public static IReadOnlyList<ClaimResult> ForNotebook(string notebook, string resultsRoot, Profile profile) =>

@@ -1,3 +1,4 @@
+using Proxies.Model;
 using Proxies.Experiments;
 using Proxies.Results;
 using Proxies.Sweeps;
@@ -24,22 +25,39 @@ public sealed record ForecastStudy(ForecastLadder Ladder, TrainConfig Planned, I
             ? $"the LR grid has {lrs.Distinct().Count()} LR: a loss penalty is measured against the best of several; give two or more, e.g. --lrs {string.Join(",", ladder.Budget.LearningRates)}"
             : null);
 
+    /// <summary>The planned run notebook 13 asks about, and whose forecast claims.csv records: width 512, depth 8, qk-layernorm
+    /// off (25M non-embedding parameters), with the ladder's head dim, so that it scales down at every profile.</summary>
+    public static TrainConfig Example(ForecastLadder ladder) =>
+        new() { Model = new ModelConfig { Width = 512, Depth = 8, Heads = 512 / ladder.HeadDim, QkLayerNorm = false } };
+
     /// <summary>The ladder's runs: every fit size, and the held-out sizes unless <paramref name="heldOut"/> is false.</summary>
     public static IReadOnlyList<TrainConfig> Plan(ForecastLadder ladder, TrainConfig planned, IReadOnlyList<double> lrs, bool heldOut) =>
         ladder.Configs(planned, lrs).Where(c => heldOut || ladder.Fit.Contains(ModelSize.Of(c.Model))).ToList();
 
     public static ForecastStudy Run(TrainConfig planned, IReadOnlyList<double> lrs, Profile profile, string resultsRoot, double tolerance, bool heldOut,
-        IRunExecutor executor, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)
+        IRunExecutor executor, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default, int workers = 1)
     {
         var ladder = ForecastLadder.For(profile);
         if (Refusal(ladder, planned, lrs) is { } why) throw new ArgumentException(why);
         var plan = Plan(ladder, planned, lrs, heldOut);
-        var summary = Sweep.Run(new Experiment(ExperimentName, "the ladder of a forecast", _ => plan), profile, resultsRoot, executor, progress: progress, cancel: cancel);
+        var summary = Sweep.Run(new Experiment(ExperimentName, "the ladder of a forecast", _ => plan), profile, resultsRoot, executor, workers: workers, progress: progress, cancel: cancel);
         if (summary.Failures.Count > 0) throw new InvalidOperationException($"{summary.Failures.Count} ladder runs failed: {string.Join("; ", summary.Failures)}");
+        return Read(planned, lrs, profile, resultsRoot, tolerance, heldOut)
+            ?? throw new InvalidOperationException($"the ladder's runs are not all in {Path.Combine(resultsRoot, ExperimentName)} after its sweep");
+    }
+
+    /// <summary>The forecast from what <paramref name="resultsRoot"/> already holds, training nothing; null when the plan
+    /// is refused or any of its ladder runs is missing.</summary>
+    public static ForecastStudy? Read(TrainConfig planned, IReadOnlyList<double> lrs, Profile profile, string resultsRoot,
+        double tolerance = DefaultTolerance, bool heldOut = true)
+    {
+        var ladder = ForecastLadder.For(profile);
+        if (Refusal(ladder, planned, lrs) is not null) return null;
         var store = new ResultsStore(resultsRoot, ExperimentName);
-        var ids = plan.Select(c => c.RunId).ToHashSet();
-        var points = LadderTable.Read(store, store.Runs().Where(r => ids.Contains(r.RunId)));
-        var size = ModelSize.Of(planned.Model);
-        return new ForecastStudy(ladder, planned, points, Forecast.Make(points, ladder, size, planned.Eps, tolerance), store.Folder);
+        var ids = Plan(ladder, planned, lrs, heldOut).Select(c => c.RunId).ToHashSet();
+        var runs = store.Runs().Where(r => ids.Contains(r.RunId)).ToList();
+        if (runs.Count < ids.Count) return null;
+        var points = LadderTable.Read(store, runs);
+        return new ForecastStudy(ladder, planned, points, Forecast.Make(points, ladder, ModelSize.Of(planned.Model), planned.Eps, tolerance), store.Folder);
     }
 }

@@ -20,8 +20,6 @@ public static class AttentionSoftCap
     /// <summary>softmax(capped logits + causal mask) v over q, k, v (B, H, T, d_h).</summary>
     public static Tensor Apply(Tensor q, Tensor k, Tensor v, double scale, double cap)
     {
-        long t = q.shape[^2];
-        var future = ones(t, t, dtype: ScalarType.Bool, device: q.device).triu(1);
-        return Logits(q, k, scale, cap).masked_fill(future, double.NegativeInfinity).softmax(-1).matmul(v);
+        return CausalMask.Apply(Logits(q, k, scale, cap)).softmax(-1).matmul(v);
     }
 }

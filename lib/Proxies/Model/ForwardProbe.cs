@@ -39,9 +39,7 @@ public sealed class ForwardProbe(bool headMaximaOnly = false)
     /// <summary>Logits z = q kᵀ · scale with non-causal pairs set to −∞; q, k: (B, H, T, d_h).</summary>
     public static Tensor CausalLogits(Tensor q, Tensor k, double scale)
     {
-        long t = q.shape[^2];
-        var future = ones(t, t, dtype: ScalarType.Bool, device: q.device).triu(1);
-        return matmul(q, k.transpose(-2, -1)).mul(scale).masked_fill(future, double.NegativeInfinity);
+        return CausalMask.Apply(matmul(q, k.transpose(-2, -1)).mul(scale));
     }
 
     internal void Record(Tensor q, Tensor k, double scale)

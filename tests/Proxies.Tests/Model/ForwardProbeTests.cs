@@ -23,6 +23,20 @@ public class ForwardProbeTests : TorchTest
     }
 
     [Fact]
+    public void TheCausalMaskSetsOnlyFuturePairsToMinusInfinityAndPassesGradientsToThePast()
+    {
+        var logits = arange(9, dtype: float32).reshape(3, 3).requires_grad_(true);
+        var masked = CausalMask.Apply(logits);
+        var values = masked.detach().data<float>().ToArray();
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                Assert.Equal(j > i ? float.NegativeInfinity : 3 * i + j, values[3 * i + j]);
+        // The mask is disposed inside Apply; backward still needs it: past pairs get gradient 1, future pairs 0.
+        masked.masked_select(masked.isfinite()).sum().backward();
+        Assert.Equal(new float[] { 1, 0, 0, 1, 1, 0, 1, 1, 1 }, logits.grad!.data<float>().ToArray());
+    }
+
+    [Fact]
     public void ActivationSizesAreMeanAbsAndRmsAgainstFloat64()
     {
         // x = (3, −4, 0, 1): mean |x| = 2, RMS = √(26/4).
