@@ -22,7 +22,7 @@ public static class ForecastVerb
           --profile smoke|quick|paper (quick)   --results DIR (results/PROFILE)   --skip-held-out (train no held-out size)
           --workers N (1: one process with --threads; more: worker processes of --threads each, 1 by default)
           --threads N   --device cpu|cuda|auto (auto)
-        Writes forecast.csv, protocol.csv, held-out.csv and eps-crossover.csv in DIR/forecast/reports/<size>.
+        Writes forecast.csv, protocol.csv, logit-window.csv, held-out.csv and eps-crossover.csv in DIR/forecast/reports/<size>.
         """;
 
     public static int Run(string[] args)
@@ -62,7 +62,7 @@ public static class ForecastVerb
         var study = ForecastStudy.Run(planned, lrs, profile, root, tolerance, heldOut, executor, progress, cancel.Token, workers);
         var report = study.Report;
         Console.WriteLine();
-        foreach (var table in new[] { ForecastTables.Forecast(report), ForecastTables.Protocol(report), ForecastTables.Crossovers(report) })
+        foreach (var table in new[] { ForecastTables.Forecast(report), ForecastTables.Protocol(report), ForecastTables.Windows(report), ForecastTables.Crossovers(report) })
             Console.WriteLine(table + "\n");
         if (heldOut) Console.WriteLine(ForecastTables.HeldOut(report, report.Protocols[0].Metric.Name) + "\n");
         Console.WriteLine($"largest LR with a predicted penalty ≤ {tolerance:G3} nats: {Word(report.SafeLr)}; with the whole interval under it: {Word(report.SafeLrConservative)}");

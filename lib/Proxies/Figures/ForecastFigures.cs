@@ -6,7 +6,7 @@ namespace Proxies.Figures;
 public static class ForecastFigures
 {
     /// <summary>
-    /// One metric against non-embedding parameters, one colour per LR: the fit sizes' seed means (filled markers), the
+    /// One metric against non-embedding parameters, one colour per LR: the fit sizes' seed means in the fit scale (filled markers), the
     /// family the protocol chose, fitted on every seed of the fit sizes and carried to the planned size (dashed), its
     /// stated 95% interval (band: the fit's own interval widened by twice the backtest RMS), the held-out sizes' seed means
     /// (open markers, never seen by the fit), and the planned size (dotted vertical line). An LR's three series share its
@@ -52,8 +52,10 @@ public static class ForecastFigures
 
     static Series SeedMeans(string name, IReadOnlyList<LadderPoint> points, LadderMetric metric, double lr, IReadOnlyList<ModelSize> sizes, string colour, bool hollow)
     {
-        var means = sizes.Select(s => (X: (double)s.NonEmbeddingParams, Y: points.Where(p => p.Size == s && p.Lr == lr).Select(p => p[metric]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average()))
-            .Where(m => double.IsFinite(m.Y) && (!metric.LogScale || m.Y > 0)).ToList();
+        // Averaged in the fit scale (a geometric mean for log metrics), as the fits and the held-out tables average them.
+        var means = sizes.Select(s => (X: (double)s.NonEmbeddingParams,
+                Y: metric.FromFitScale(Backtest.FitScale(points, metric, lr, size => size == s).Select(p => p.Y).DefaultIfEmpty(double.NaN).Average())))
+            .Where(m => double.IsFinite(m.Y)).ToList();
         return new Series(name, means.Select(m => m.X).ToList(), means.Select(m => m.Y).ToList(), colour, MarkersOnly: true, Hollow: hollow);
     }
 }

@@ -16,7 +16,7 @@ public sealed record EpsCrossover(string Layer, double Lr, double SlopePerDecade
 
 /// <summary>A forecast for a planned size, with the protocol behind it and its error on the held-out sizes.</summary>
 public sealed record ForecastReport(ModelSize Planned, long PlannedParams, double Eps, double Tolerance,
-    IReadOnlyList<MetricProtocol> Protocols, IReadOnlyList<MetricForecast> Rows, double SafeLr, double SafeLrConservative,
+    IReadOnlyList<MetricProtocol> Protocols, IReadOnlyList<WindowScore> Windows, IReadOnlyList<MetricForecast> Rows, double SafeLr, double SafeLrConservative,
     IReadOnlyList<EpsCrossover> Crossovers, IReadOnlyList<BacktestPoint> HeldOut)
 {
     public MetricProtocol ProtocolFor(string metric) => Protocols.First(p => p.Metric.Name == metric);
@@ -42,7 +42,8 @@ public static class Forecast
     public static ForecastReport Make(IReadOnlyList<LadderPoint> points, ForecastLadder ladder, ModelSize planned, double eps, double tolerance)
     {
         var fitPoints = points.Where(p => ladder.Fit.Contains(p.Size)).ToList();
-        var protocols = new List<MetricProtocol> { Protocol.FixLogitWindow(fitPoints, ladder.Fit) };
+        var (logit, windows) = Protocol.FixLogitWindow(fitPoints, ladder.Fit);
+        var protocols = new List<MetricProtocol> { logit };
         protocols.AddRange(new[] { LadderMetric.LossPenalty, LadderMetric.HeadMuDrift }.Concat(LadderMetric.Layers.Select(LadderMetric.GradRms))
             .Select(m => Protocol.Fix(fitPoints, m, ladder.Fit)));
         double x = Math.Log10(planned.NonEmbeddingParams);
@@ -55,7 +56,7 @@ public static class Forecast
         var crossovers = LadderMetric.Layers.SelectMany(layer => Crossovers(fitPoints, protocols.First(p => p.Metric.Name == LadderMetric.GradRms(layer).Name), layer, eps, x)).ToList();
         var heldOut = protocols.SelectMany(p => SizePredictor.Families.SelectMany(f =>
             Backtest.Predictions(points, p.Metric, f, ladder.Fit.ToList(), ladder.HeldOut))).ToList();
-        return new ForecastReport(planned, planned.NonEmbeddingParams, eps, tolerance, protocols, rows, safe, safeConservative, crossovers, heldOut);
+        return new ForecastReport(planned, planned.NonEmbeddingParams, eps, tolerance, protocols, windows, rows, safe, safeConservative, crossovers, heldOut);
     }
 
     static IEnumerable<MetricForecast> Predict(IReadOnlyList<LadderPoint> fitPoints, MetricProtocol protocol, double x)
@@ -85,7 +86,8 @@ public static class Forecast
             var xy = Backtest.FitScale(fitPoints, protocol.Metric, lr, _ => true);
             if (xy.Select(p => p.X).Distinct().Count() < 2) continue;
             var fit = PolynomialFit.LeastSquares(xy, 1);
-            double Half(double at) => Backtest.StatedHalfWidth(StudentT.Quantile975(Math.Max(1, fit.DegreesOfFreedom)) * fit.NewObservationSe(at), rms);
+            if (fit.DegreesOfFreedom < 1) continue;   // no residual spread: no interval to state
+            double Half(double at) => Backtest.StatedHalfWidth(StudentT.Quantile975(fit.DegreesOfFreedom) * fit.NewObservationSe(at), rms);
             double from = xy.Max(p => p.X);
             double centre = Crossing(at => fit.Evaluate(at) - target, from);
             double low = Crossing(at => fit.Evaluate(at) - Half(at) - target, from);
@@ -97,9 +99,11 @@ public static class Forecast
     }
 
     /// <summary>The smallest x ≥ <paramref name="from"/> (to 30) where f falls to 0 (f decreasing there): <paramref name="from"/>
-    /// when it is already ≤ 0, +∞ when it never gets there.</summary>
+    /// when it is already ≤ 0, +∞ when it never gets there, NaN when f is NaN anywhere on the way (an interval that
+    /// cannot be computed must not read as a crossing).</summary>
     public static double Crossing(Func<double, double> f, double from, double to = 30)
     {
+        if (double.IsNaN(f(from))) return double.NaN;
         if (f(from) <= 0) return from;
         // The band's edges curve away from the line, so scan for the first sign change before bisecting.
         const int steps = 600;
@@ -107,6 +111,7 @@ public static class Forecast
         for (int i = 1; i <= steps; i++)
         {
             double b = from + i * step;
+            if (double.IsNaN(f(b))) return double.NaN;
             if (f(b) > 0) { a = b; continue; }
             for (int k = 0; k < 60; k++)
             {

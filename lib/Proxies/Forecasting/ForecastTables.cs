@@ -29,7 +29,7 @@ public static class ForecastTables
 
     /// <summary>Per metric: what the rolling backtest chose, every family's median |error| on common targets, the
     /// chosen family's RMS and leave-one-out coverage, and its coverage on the held-out sizes.</summary>
-    public static Table Protocol(ForecastReport r) => Table.FromRows("Protocol, fixed on the fit sizes by the rolling backtest (errors in fit units: log10 for logits and gradients, nats for the penalty)",
+    public static Table Protocol(ForecastReport r) => Table.FromRows("Protocol, fixed on the fit sizes by the rolling backtest (errors in fit units: log10 for logits and gradients, nats for the penalty, per 1,000 steps for the drift)",
         ["metric", "family", "median |error| persistence", "median |error| line", "median |error| quadratic", "backtest rms", "backtest coverage (LOO)", "held-out coverage"],
         r.Protocols.Select(p => new object?[]
         {
@@ -37,6 +37,12 @@ public static class ForecastTables
             p.MedianError.GetValueOrDefault(FitFamily.Persistence, double.NaN), p.MedianError.GetValueOrDefault(FitFamily.Line, double.NaN),
             p.MedianError.GetValueOrDefault(FitFamily.Quadratic, double.NaN), p.Rms, p.Coverage, r.HeldOutCoverage(p.Metric.Name, p.Family),
         }));
+
+    /// <summary>How the early logit's window was chosen: per window, the chosen family's median backtest error, the logit's
+    /// spread across LRs at the largest fit size, and their ratio (the smallest wins).</summary>
+    public static Table Windows(ForecastReport r) => Table.FromRows("Early-logit window, chosen on the fit sizes by error relative to the spread across LRs (log10 units; smallest ratio wins)",
+        ["metric", "family", "median |error|", "spread across LRs", "ratio", "chosen"],
+        r.Windows.Select(w => new object?[] { w.Metric, Family(w.Family), w.MedianError, w.SpreadAcrossLrs, w.Score, w.Metric == r.Protocols[0].Metric.Name ? "yes" : "" }));
 
     /// <summary>Every family's prediction of each held-out size, per metric and LR, in natural units, with its stated interval,
     /// the observed seed mean and how many seeds fell inside.</summary>
@@ -67,7 +73,7 @@ public static class ForecastTables
     static string Interval(double low, double high) => $"[{Table.Format(low)}, {Table.Format(high)}]";
     static string Interval(double value, double low, double high) => $"{Table.Format(value)} {Interval(low, high)}";
 
-    /// <summary>Writes forecast.csv, protocol.csv, held-out.csv (every metric) and eps-crossover.csv into
+    /// <summary>Writes forecast.csv, protocol.csv, logit-window.csv, held-out.csv (every metric) and eps-crossover.csv into
     /// <paramref name="folder"/>, each atomically; returns the paths.</summary>
     public static IReadOnlyList<string> Write(string folder, ForecastReport r)
     {
@@ -75,7 +81,7 @@ public static class ForecastTables
         var heldOut = r.Protocols.Select(p => HeldOut(r, p.Metric.Name)).ToList();
         var files = new (string Name, IReadOnlyList<Table> Tables, string? Key)[]
         {
-            ("forecast.csv", [Forecast(r)], null), ("protocol.csv", [Protocol(r)], null),
+            ("forecast.csv", [Forecast(r)], null), ("protocol.csv", [Protocol(r)], null), ("logit-window.csv", [Windows(r)], null),
             ("held-out.csv", heldOut, "metric"), ("eps-crossover.csv", [Crossovers(r)], null),
         };
         return files.Select(f =>

@@ -1,3 +1,4 @@
+using Proxies.Experiments;
 using Proxies.Results;
 using Proxies.Training;
 
@@ -10,8 +11,9 @@ public sealed record LadderPoint(ModelSize Size, double Lr, int Seed, IReadOnlyD
 }
 
 /// <summary>The ladder's runs as metric values: each run read once from its curve, and the loss penalty added per size
-/// and seed against that seed's best LR. A run whose final loss is not finite (it diverged) is charged its loss at
-/// initialisation, the loss of a model that learnt nothing.</summary>
+/// and seed against that seed's best LR. A diverged run (NaN, inf, or a final loss above its loss at initialisation) is
+/// charged that initial loss, the loss of a model that learnt nothing, by the rule LR sensitivity uses
+/// (<see cref="LrSensitivity.Clipped"/>).</summary>
 public static class LadderTable
 {
     public static IReadOnlyList<LadderPoint> Read(ResultsStore store, IEnumerable<RunResult> runs)
@@ -20,7 +22,7 @@ public static class LadderTable
         {
             var curve = CurveFile.Read(store.CurvePath(run.RunId));
             var values = LadderMetric.PerRun().ToDictionary(m => m.Name, m => m.Read(store, run, curve));
-            values[FinalLoss] = double.IsFinite(run.FinalEvalLoss) ? run.FinalEvalLoss : run.InitialLoss;
+            values[FinalLoss] = LrSensitivity.Clipped(new LrPoint(run.Config.Lr, run.FinalEvalLoss, run.InitialLoss, run.Diverged));
             var m = run.Config.Model;
             return new LadderPoint(ModelSize.Of(m), run.Config.Lr, run.Config.Seed, values);
         }).ToList();

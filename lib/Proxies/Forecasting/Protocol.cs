@@ -1,3 +1,5 @@
+using Proxies.Experiments;
+
 namespace Proxies.Forecasting;
 
 /// <summary>What the protocol fixed for one metric on the fit sizes alone: the family with the lowest median backtest error
@@ -8,6 +10,13 @@ public sealed record MetricProtocol(LadderMetric Metric, FitFamily Family, IRead
 {
     /// <summary>Each family's backtest RMS: the widening of its own stated interval.</summary>
     public double RmsOf(FitFamily family) => Forecasting.Backtest.Rms(Backtest.Where(p => p.Family == family));
+}
+
+/// <summary>One candidate window of the early logit: its chosen family's median backtest error, the spread of the logit
+/// across LRs at the largest fit size (SD of the per-LR seed means, fit scale), and their ratio, which picks the window.</summary>
+public sealed record WindowScore(string Metric, FitFamily Family, double MedianError, double SpreadAcrossLrs)
+{
+    public double Score => MedianError / SpreadAcrossLrs;
 }
 
 /// <summary>
@@ -21,14 +30,32 @@ public static class Protocol
     {
         var backtest = SizePredictor.Families.SelectMany(f => Forecasting.Backtest.Rolling(fitPoints, metric, f, fitSizes)).ToList();
         var medians = Forecasting.Backtest.MedianErrorOnCommonTargets(backtest);
-        var chosen = SizePredictor.Families.Where(f => medians.TryGetValue(f, out var m) && double.IsFinite(m))
-            .OrderBy(f => medians[f]).ThenBy(f => (int)f).DefaultIfEmpty(FitFamily.Persistence).First();
+        var finite = SizePredictor.Families.Where(f => medians.TryGetValue(f, out var m) && double.IsFinite(m)).ToList();
+        // A tie, to rounding, goes to the simpler family (the enum's order): an exact power law gives the line and the
+        // quadratic both zero error, up to the quadratic's extra rounding.
+        double best = finite.Count == 0 ? double.NaN : finite.Min(f => medians[f]);
+        var chosen = finite.Where(f => medians[f] <= best + 1e-9 * Math.Max(1, Math.Abs(best))).DefaultIfEmpty(FitFamily.Persistence).Min();
         var own = backtest.Where(p => p.Family == chosen).ToList();
         return new MetricProtocol(metric, chosen, medians, Forecasting.Backtest.Rms(own), Forecasting.Backtest.LeaveOneOutCoverage(own), backtest);
     }
 
-    /// <summary>The early-logit window (<see cref="LadderMetric.LogitWindows"/>) whose chosen family backtests best.</summary>
-    public static MetricProtocol FixLogitWindow(IReadOnlyList<LadderPoint> fitPoints, IReadOnlyList<ModelSize> fitSizes) =>
-        LadderMetric.LogitWindows.Select(w => Fix(fitPoints, LadderMetric.EarlyMaxLogit(w), fitSizes))
-            .OrderBy(p => p.MedianError.TryGetValue(p.Family, out var m) && double.IsFinite(m) ? m : double.PositiveInfinity).First();
+    /// <summary>The early-logit window (<see cref="LadderMetric.LogitWindows"/>) whose chosen family predicts best relative
+    /// to what it has to predict: <see cref="WindowScore.Score"/>, the median backtest error over the spread of the early
+    /// logit across LRs at the largest fit size. A raw error would favour the window in which the logit has moved least
+    /// (at 2% of a 300-step run, the first two probes), which is the easiest to predict and the least informative.</summary>
+    public static (MetricProtocol Chosen, IReadOnlyList<WindowScore> Scores) FixLogitWindow(IReadOnlyList<LadderPoint> fitPoints, IReadOnlyList<ModelSize> fitSizes)
+    {
+        var largest = fitSizes.MaxBy(s => s.NonEmbeddingParams);
+        var candidates = LadderMetric.LogitWindows.Select(w =>
+        {
+            var p = Fix(fitPoints, LadderMetric.EarlyMaxLogit(w), fitSizes);
+            var perLr = fitPoints.Select(x => x.Lr).Distinct()
+                .Select(lr => Forecasting.Backtest.FitScale(fitPoints, p.Metric, lr, s => s == largest).Select(x => x.Y).DefaultIfEmpty(double.NaN).Average())
+                .Where(double.IsFinite).ToList();
+            double error = p.MedianError.TryGetValue(p.Family, out var m) ? m : double.NaN;
+            return (Protocol: p, Score: new WindowScore(p.Metric.Name, p.Family, error, perLr.Count < 2 ? double.NaN : Analysis.Sd(perLr)));
+        }).ToList();
+        var chosen = candidates.OrderBy(c => double.IsFinite(c.Score.Score) ? c.Score.Score : double.PositiveInfinity).First().Protocol;
+        return (chosen, candidates.Select(c => c.Score).ToList());
+    }
 }

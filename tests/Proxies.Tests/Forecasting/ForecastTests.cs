@@ -70,6 +70,37 @@ public class ForecastTests
         Assert.All(LadderTable.WithPenalty(points).Where(p => p.Lr == 0.1), p => Assert.Equal(0.09, p[LadderMetric.LossPenalty], 12));
     }
 
+    /// <summary>A window where the logit has barely moved (LRs 0.01 decades apart) is the easiest to predict in raw error
+    /// and says nothing; one where LRs are a decade apart, with a larger size-to-size wiggle, is chosen by error over spread.</summary>
+    [Fact]
+    public void TheLogitWindowIsChosenByErrorRelativeToItsSpreadAcrossLrs()
+    {
+        var ladder = ForecastLadder.For(Profile.Quick);
+        var sizes = ladder.Fit.OrderBy(s => s.NonEmbeddingParams).ToList();
+        double Log10(double window, ModelSize size, double lr)
+        {
+            double wiggle = sizes.IndexOf(size) % 2 == 0 ? 1 : -1;
+            return window switch
+            {
+                0.02 => 0.6 + 0.01 * Math.Log10(lr) + 0.005 * wiggle,
+                0.2 => 1 + Math.Log10(lr) + 0.02 * wiggle,
+                _ => 1 + Math.Log10(lr) + 0.1 * wiggle,
+            };
+        }
+        var points = sizes.SelectMany(size => new[] { 0.01, 0.1 }.SelectMany(lr => new[] { 0, 1, 2 }.Select(seed =>
+            new LadderPoint(size, lr, seed, LadderMetric.LogitWindows.ToDictionary(w => LadderMetric.EarlyMaxLogit(w).Name, w => Math.Pow(10, Log10(w, size, lr))))))).ToList();
+        var (chosen, scores) = Protocol.FixLogitWindow(points, ladder.Fit);
+        Assert.Equal(LadderMetric.EarlyMaxLogit(0.2).Name, chosen.Metric.Name);
+        var raw = scores.ToDictionary(w => w.Metric);
+        Assert.True(raw["max_logit_2pct"].MedianError < raw["max_logit_20pct"].MedianError);
+        // The spread across LRs at the largest fit size: SD of the two LRs' values, |Δ|/√2.
+        Assert.Equal(1 / Math.Sqrt(2), raw["max_logit_20pct"].SpreadAcrossLrs, 9);
+        Assert.Equal(0.01 / Math.Sqrt(2), raw["max_logit_2pct"].SpreadAcrossLrs, 9);
+    }
+
+    [Fact]
+    public void ACrossingThroughNaNIsNaN() => Assert.True(double.IsNaN(Forecast.Crossing(x => x > 7 ? double.NaN : 10 - x, 5)));
+
     [Fact]
     public void TheScaledDownLadderIsTheCommittedLogitLadder()
     {
