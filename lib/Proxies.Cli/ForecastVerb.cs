@@ -38,8 +38,7 @@ public static class ForecastVerb
         string root = cl.String("--results") ?? Path.Combine("results", profile.Name());
         bool heldOut = !cl.Has("--skip-held-out");
         int? threads = TrainVerb.ReadThreads(cl);
-        int workers = cl.Int("--workers", 1);
-        if (workers < 1 || workers > 256) throw new UsageException($"--workers {workers}: must be an integer from 1 to 256");
+        int workers = SweepVerb.ReadWorkers(cl, 1);
         cl.RejectUnknown("forecast");
         if (cl.Positional.Count > 0) throw new UsageException($"forecast takes no positional arguments, got '{cl.Positional[0]}'");
         if (cl.Has("--lr")) throw new UsageException("forecast takes an LR grid: give --lrs A,B,... instead of --lr");
@@ -56,10 +55,8 @@ public static class ForecastVerb
             bar?.Update(p.Done, p.Fraction, p.Message);
         });
         using var cancel = Interrupts.CancelOnSignal($"interrupted: finished ladder runs are kept. Resume with the same command: {Self.CommandLine(args, "forecast")}");
-        IRunExecutor executor = workers == 1
-            ? new InProcessExecutor(settings.Device, threads, settings.CheckpointEvery)
-            : new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, workers, threads ?? 1, settings.Device, settings.CheckpointEvery);
-        var study = ForecastStudy.Run(planned, lrs, profile, root, tolerance, heldOut, executor, progress, cancel.Token, workers);
+        var study = ForecastStudy.Run(planned, lrs, profile, root, tolerance, heldOut, SweepVerb.Executor(workers, settings.Device, threads, settings.CheckpointEvery),
+            progress, cancel.Token, workers);
         var report = study.Report;
         Console.WriteLine();
         foreach (var table in new[] { ForecastTables.Forecast(report), ForecastTables.Protocol(report), ForecastTables.Windows(report), ForecastTables.Crossovers(report) })

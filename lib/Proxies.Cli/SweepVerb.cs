@@ -37,8 +37,7 @@ public static class SweepVerb
         var profile = settings.Profile;
         experiment = settings.Apply(experiment);
         string outRoot = cl.String("--out") ?? "runs";
-        int workers = cl.Int("--workers", Environment.ProcessorCount);
-        if (workers < 1 || workers > 256) throw new UsageException($"--workers {workers}: must be an integer from 1 to 256");
+        int workers = ReadWorkers(cl, Environment.ProcessorCount);
         Shard shard;
         try { shard = Shard.Parse(cl.String("--shard") ?? "0/1"); } catch (ArgumentException e) { throw new UsageException(e.Message); }
         int? threads = TrainVerb.ReadThreads(cl);
@@ -55,9 +54,7 @@ public static class SweepVerb
 
         // The workers inherit PROXIES_GEMM; --device auto is resolved as they will resolve it, so a GPU sweep says nothing of CPU GEMMs.
         if (device != "cuda" && Proxies.Runtime.TorchRuntime.ResolveDevice(device).type == TorchSharp.DeviceType.CPU) Console.WriteLine(Proxies.Model.Gemm.GemmBackends.Describe());
-        IRunExecutor executor = workers == 1
-            ? new InProcessExecutor(device, threads, settings.CheckpointEvery)
-            : new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, workers, threads ?? 1, device, settings.CheckpointEvery);
+        var executor = Executor(workers, device, threads, settings.CheckpointEvery);
         Console.WriteLine($"sweep {experiment.Name} ({profile.Name()}, shard {shard}): {plan.Count} runs, {workers} worker{(workers > 1 ? "s" : "")} -> {Path.Combine(outRoot, experiment.Name)}");
         ProgressBar? bar = null;
         var progress = new CallbackProgress<SweepProgress>(p =>
@@ -73,6 +70,20 @@ public static class SweepVerb
     }
 
     /// <summary>What the sweep will read and need, before it starts; refuses to cycle a small corpus (<see cref="DataBudget"/>).</summary>
+    /// <summary>--workers N (1 to 256), or <paramref name="fallback"/>.</summary>
+    internal static int ReadWorkers(CommandLine cl, int fallback)
+    {
+        int workers = cl.Int("--workers", fallback);
+        if (workers < 1 || workers > 256) throw new UsageException($"--workers {workers}: must be an integer from 1 to 256");
+        return workers;
+    }
+
+    /// <summary>One worker trains in this process with <paramref name="threads"/>; more run as worker processes of this
+    /// program, one thread each unless told otherwise.</summary>
+    internal static IRunExecutor Executor(int workers, string device, int? threads, int checkpointEvery) => workers == 1
+        ? new InProcessExecutor(device, threads, checkpointEvery)
+        : new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, workers, threads ?? 1, device, checkpointEvery);
+
     static void PrintBudget(IReadOnlyList<TrainConfig> plan, int workers, bool repeatData)
     {
         if (plan.Count == 0) return;

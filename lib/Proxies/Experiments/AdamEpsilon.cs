@@ -34,11 +34,14 @@ public static class AdamEpsilon
     }
 
     /// <summary>The mean of a curve column over the probes in the last <see cref="LateFraction"/> of the run.</summary>
-    public static double LateMean(ResultsStore store, RunResult run, string column)
+    public static double LateMean(ResultsStore store, RunResult run, string column) =>
+        LateMean(CurveFile.Read(store.CurvePath(run.RunId)), run.Config.Steps, column);
+
+    /// <summary>The same, on a curve already read, of a run of <paramref name="steps"/> steps.</summary>
+    public static double LateMean(Probes.Curve curve, int steps, string column)
     {
-        double from = (1 - LateFraction) * run.Config.Steps;
-        return CurveFile.Read(store.CurvePath(run.RunId)).FinitePoints(column)
-            .Where(p => p.Step >= from).Select(p => p.Value).DefaultIfEmpty(double.NaN).Average();
+        double from = (1 - LateFraction) * steps;
+        return curve.FinitePoints(column).Where(p => p.Step >= from).Select(p => p.Value).DefaultIfEmpty(double.NaN).Average();
     }
 
     /// <summary>Block <paramref name="block"/>'s first MLP layer (its parameter group's name).</summary>

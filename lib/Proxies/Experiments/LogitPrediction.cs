@@ -46,12 +46,12 @@ public static class LogitPrediction
     }
 
     /// <summary>Block 0's largest max attention logit at the probes up to <see cref="MeasureFraction"/> of the run.</summary>
-    public static double EarlyMaxLogit(ResultsStore store, RunResult run)
-    {
-        int until = MeasuredUntil(run.Config);
-        return CurveFile.Read(store.CurvePath(run.RunId)).FinitePoints(ForwardProbe.BlockMaxLogit(0))
-            .Where(p => p.Step <= until).Select(p => p.Value).DefaultIfEmpty(double.NaN).Max();
-    }
+    public static double EarlyMaxLogit(ResultsStore store, RunResult run) =>
+        MaxLogitUntil(CurveFile.Read(store.CurvePath(run.RunId)), MeasuredUntil(run.Config));
+
+    /// <summary>The largest value of block 0's max attention logit at the probes up to step <paramref name="until"/>.</summary>
+    public static double MaxLogitUntil(Probes.Curve curve, int until) =>
+        curve.FinitePoints(ForwardProbe.BlockMaxLogit(0)).Where(p => p.Step <= until).Select(p => p.Value).DefaultIfEmpty(double.NaN).Max();
 
     public static int MeasuredUntil(TrainConfig config) => (int)Math.Floor(MeasureFraction * config.Steps);
 

@@ -1,5 +1,4 @@
 using Proxies.Experiments;
-using Proxies.Model;
 using Proxies.Probes;
 using Proxies.Results;
 using Proxies.Training;
@@ -46,12 +45,10 @@ public sealed record LadderMetric(string Name, string Description, bool LogScale
         if (Name.StartsWith("grad_rms/"))
         {
             string layer = Name["grad_rms/".Length..].Replace("blocks.last.", $"blocks.{run.Config.Model.Depth - 1}.");
-            double from = (1 - AdamEpsilon.LateFraction) * run.Config.Steps;
-            return Analysis.MeanOrNaN(curve.FinitePoints(LayerStatistics.GradRms(layer)).Where(p => p.Step >= from).Select(p => p.Value));
+            return AdamEpsilon.LateMean(curve, run.Config.Steps, LayerStatistics.GradRms(layer));
         }
         double window = LogitWindows.First(w => EarlyMaxLogit(w).Name == Name);
-        int until = (int)Math.Floor(window * run.Config.Steps);
-        return curve.FinitePoints(ForwardProbe.BlockMaxLogit(0)).Where(p => p.Step <= until).Select(p => p.Value).DefaultIfEmpty(double.NaN).Max();
+        return LogitPrediction.MaxLogitUntil(curve, (int)Math.Floor(window * run.Config.Steps));
     }
 
     /// <summary>The value the fits use: log10 for a log-scale metric (NaN for a value ≤ 0), the value itself otherwise.</summary>
