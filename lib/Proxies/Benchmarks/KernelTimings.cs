@@ -60,7 +60,7 @@ public static class KernelTimings
 
     static Tensor Explicit(Tensor q, Tensor k, Tensor v)
     {
-        var logits = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(q.shape[^1]);
+        var logits = q.matmul(k.transpose(-2, -1)) / LiveScalar.Of(Math.Sqrt(q.shape[^1]));
         return Model.CausalMask.Apply(logits).softmax(-1).matmul(v);
     }
 

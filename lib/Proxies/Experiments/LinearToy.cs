@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Experiments;
 
@@ -24,13 +25,13 @@ public sealed record LinearToy(double[] Target, int Hidden = 0, double InitStd =
     int N => Target.Length;
     int H => Hidden > 0 ? Hidden : Target.Length;
 
-    public static double Loss(Tensor w1, Tensor w2, Tensor a) => 0.5 * (w2.matmul(w1) - a).square().sum().item<double>();
+    public static double Loss(Tensor w1, Tensor w2, Tensor a) => 0.5 * (w2.matmul(w1) - a).Squared().sum().item<double>();
 
     /// <summary>The exact expected loss increase of the perturbation (derivation in the class summary).</summary>
     public static double ExpectedIncrease(Tensor w1, Tensor w2, double delta)
     {
         long h = w1.shape[0], n = w1.shape[1], m = w2.shape[0];
-        return 0.5 * delta * delta * (m * w1.square().sum().item<double>() + n * w2.square().sum().item<double>())
+        return 0.5 * delta * delta * (m * w1.Squared().sum().item<double>() + n * w2.Squared().sum().item<double>())
              + 0.5 * Math.Pow(delta, 4) * m * h * n;
     }
 
@@ -42,9 +43,9 @@ public sealed record LinearToy(double[] Target, int Hidden = 0, double InitStd =
         for (int i = 0; i < draws; i++)
         {
             using var scope = NewDisposeScope();
-            var e1 = delta * randn(w1.shape, dtype: float64, generator: generator);
-            var e2 = delta * randn(w2.shape, dtype: float64, generator: generator);
-            sum += 0.5 * (Loss(w1 + e1, w2 + e2, a) + Loss(w1 - e1, w2 - e2, a)) - baseLoss;
+            var e1 = LiveScalar.Of(delta) * randn(w1.shape, dtype: float64, generator: generator);
+            var e2 = LiveScalar.Of(delta) * randn(w2.shape, dtype: float64, generator: generator);
+            sum += 0.5 * (Loss(w1.Plus(e1), w2.Plus(e2), a) + Loss(w1 - e1, w2 - e2, a)) - baseLoss;
         }
         return sum / draws;
     }
@@ -55,8 +56,8 @@ public sealed record LinearToy(double[] Target, int Hidden = 0, double InitStd =
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)Seed);
         var a = diag(tensor(Target, dtype: float64));
-        var w1 = InitStd * randn([H, N], dtype: float64, generator: generator);
-        var w2 = InitStd * randn([N, H], dtype: float64, generator: generator);
+        var w1 = LiveScalar.Of(InitStd) * randn([H, N], dtype: float64, generator: generator);
+        var w2 = LiveScalar.Of(InitStd) * randn([N, H], dtype: float64, generator: generator);
         var points = new List<LinearToyPoint>();
         for (int step = 0; step <= Steps; step++)
         {
@@ -70,8 +71,8 @@ public sealed record LinearToy(double[] Target, int Hidden = 0, double InitStd =
             var residual = w2.matmul(w1) - a;              // ∂L/∂(W₂W₁)
             var g1 = w2.t().matmul(residual);                // ∂L/∂W₁ = W₂ᵀ(W₂W₁ − A)
             var g2 = residual.matmul(w1.t());                // ∂L/∂W₂ = (W₂W₁ − A)W₁ᵀ
-            w1.sub_(Lr * g1);
-            w2.sub_(Lr * g2);
+            w1.sub_(LiveScalar.Of(Lr) * g1);
+            w2.sub_(LiveScalar.Of(Lr) * g2);
         }
         return points;
     }

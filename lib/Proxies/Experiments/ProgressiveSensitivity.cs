@@ -80,7 +80,7 @@ public static class ProgressiveSensitivity
         foreach (var group in MuParamGroups.Build(model))
         {
             double std = InitStd(group, model.Config);
-            if (std > 0) group.Parameter.add_(randn(group.Parameter.shape, generator: generator, device: group.Parameter.device), alpha: gamma * std);
+            if (std > 0) group.Parameter.add_(randn(group.Parameter.shape, generator: generator, device: group.Parameter.device), alpha: LiveScalar.Of(gamma * std));
         }
     }
 

@@ -8,7 +8,7 @@ namespace Proxies.Losses;
 public readonly record struct LossTerms(Tensor CrossEntropy, Tensor ZLoss, Tensor Logits, Tensor LogZ)
 {
     /// <summary>The paper's z-loss term, coef · mean((log Z)²), as the training loss adds it.</summary>
-    public Tensor ZLossTerm(double coef) => coef * ZLoss;
+    public Tensor ZLossTerm(double coef) => LiveScalar.Of(coef) * ZLoss;
 
     /// <summary>The loss terms, and the output-logit statistics (computed only when asked: the std alone is a pass over
     /// B·T·V values): loss (the cross-entropy), z_loss (mean (log Z)², before its coefficient), output_logit_mean (mean y
@@ -43,7 +43,7 @@ public static class LanguageModelLoss
         var logZ = flat.logsumexp(-1);                                        // (B·T)
         var target = flat.gather(1, targets.reshape(-1, 1)).squeeze(1);      // y_target
         var ce = (logZ - target).mean();
-        var z = logZ.square().mean();
+        var z = logZ.Squared().mean();
         return new LossTerms(ce, z, flat.detach(), logZ.detach());
     }
 }

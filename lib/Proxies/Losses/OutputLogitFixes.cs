@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Losses;
 
@@ -13,7 +14,7 @@ public static class OutputLogitFixes
     public static Tensor Mu(Tensor head) => head.mean(new long[] { 0 });
 
     /// <summary>μ-loss: coef·‖μ‖², added to the training loss.</summary>
-    public static Tensor MuLoss(Tensor head, double coef) => coef * Mu(head).square().sum();
+    public static Tensor MuLoss(Tensor head, double coef) => LiveScalar.Of(coef) * Mu(head).Squared().sum();
 
     /// <summary>μ-centering: after an optimizer step, subtract μ from every head row. Every logit of a token moves by
     /// the same −μ·h, so every softmax probability is unchanged, and ‖μ‖ becomes 0.</summary>
@@ -24,5 +25,5 @@ public static class OutputLogitFixes
     }
 
     /// <summary>Logit soft-capping: y ← C·tanh(y/C), smooth, ≈ y for |y| ≪ C, bounded by ±C.</summary>
-    public static Tensor SoftCap(Tensor logits, double cap) => (logits / cap).tanh() * cap;
+    public static Tensor SoftCap(Tensor logits, double cap) => (logits / LiveScalar.Of(cap)).tanh() * LiveScalar.Of(cap);
 }

@@ -1,5 +1,6 @@
 using Proxies.Losses;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Model;
 
@@ -15,7 +16,7 @@ public static class AttentionSoftCap
     /// <summary>The capped logits c·tanh(q kᵀ·scale / c) over q, k (B, H, T, d_h), before the causal mask: |z| &lt; c
     /// (= c once |z/c| is past float32 tanh's saturation, about 9).</summary>
     public static Tensor Logits(Tensor q, Tensor k, double scale, double cap) =>
-        OutputLogitFixes.SoftCap(matmul(q, k.transpose(-2, -1)).mul(scale), cap);
+        OutputLogitFixes.SoftCap(matmul(q, k.transpose(-2, -1)).mul(LiveScalar.Of(scale)), cap);
 
     /// <summary>softmax(capped logits + causal mask) v over q, k, v (B, H, T, d_h).</summary>
     public static Tensor Apply(Tensor q, Tensor k, Tensor v, double scale, double cap)

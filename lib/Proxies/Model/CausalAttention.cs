@@ -1,5 +1,6 @@
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using Proxies.Runtime;
 
 namespace Proxies.Model;
 
@@ -17,6 +18,6 @@ public static class CausalAttention
             return Fused.FusedCausalAttention.apply(q, k, v, scale);
         // SDPA scales by 1/√d_h itself, so a different scale (full μParam: 1/d_h) is folded into q.
         double fold = scale * Math.Sqrt(q.shape[^1]);
-        return F.scaled_dot_product_attention(fold != 1.0 ? q * fold : q, k, v, is_casual: true);
+        return F.scaled_dot_product_attention(fold != 1.0 ? q * LiveScalar.Of(fold) : q, k, v, is_casual: true);
     }
 }

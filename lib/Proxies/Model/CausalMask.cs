@@ -6,9 +6,7 @@ namespace Proxies.Model;
 /// <summary>The causal mask of explicitly formed attention logits: every pair (i, j) with j &gt; i set to −∞.</summary>
 public static class CausalMask
 {
-    // One long-lived −∞ scalar. Passing a double makes a temporary libtorch Scalar per call that nothing keeps alive
-    // during the native call, and its finalizer can free it mid-call: a killed-and-resumed training run aborted in
-    // masked_fill with "Expected false to be true" from Scalar::toFloat (the same failure as the |r| histogram's bins).
+    // one −∞ for every call, alive as long as the process (a temporary one can be freed mid-call: Runtime.LiveScalar)
     static readonly Scalar MinusInfinity = double.NegativeInfinity.ToScalar();
 
     /// <summary><paramref name="logits"/> (…, T, T) with the future pairs at −∞.</summary>

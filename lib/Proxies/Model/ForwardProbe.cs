@@ -27,7 +27,7 @@ public sealed class ForwardProbe(bool headMaximaOnly = false)
         if (headMaximaOnly) return;
         using var _ = no_grad();
         var values = x.detach().to(ScalarType.Float32);
-        activations.Add((name, values.abs().mean(), values.square().mean().sqrt()));
+        activations.Add((name, values.abs().mean(), values.Squared().mean().sqrt()));
     }
 
     /// <summary>The name of mean |x| of an activation.</summary>
@@ -39,7 +39,7 @@ public sealed class ForwardProbe(bool headMaximaOnly = false)
     /// <summary>Logits z = q kᵀ · scale with non-causal pairs set to −∞; q, k: (B, H, T, d_h).</summary>
     public static Tensor CausalLogits(Tensor q, Tensor k, double scale)
     {
-        return CausalMask.Apply(matmul(q, k.transpose(-2, -1)).mul(scale));
+        return CausalMask.Apply(matmul(q, k.transpose(-2, -1)).mul(LiveScalar.Of(scale)));
     }
 
     internal void Record(Tensor q, Tensor k, double scale)
@@ -54,11 +54,11 @@ public sealed class ForwardProbe(bool headMaximaOnly = false)
         var at = flat.argmax().reshape(1);
         var qNorm = q.norm(-1).flatten();                                    // (B·H·T)
         var kNorm = k.norm(-1).flatten();
-        var row = at.div(t, rounding_mode: RoundingMode.floor);             // index of (b, h, i)
-        var col = row.div(t, rounding_mode: RoundingMode.floor) * t + at.remainder(t); // index of (b, h, j)
+        var row = at.div(LiveScalar.Of(t), rounding_mode: RoundingMode.floor);             // index of (b, h, i)
+        var col = (row.div(LiveScalar.Of(t), rounding_mode: RoundingMode.floor) * LiveScalar.Of(t)).Plus(at.remainder(LiveScalar.Of(t))); // index of (b, h, j)
         var max = flat.index_select(0, at);
         var qn = qNorm.index_select(0, row); var kn = kNorm.index_select(0, col);
-        var cos = max / (scale * qn * kn);
+        var cos = max / (LiveScalar.Of(scale) * qn * kn);
         perBlock.Add(cat(new[] { max, qn, kn, cos }).MoveToOuterDisposeScope());
     }
 

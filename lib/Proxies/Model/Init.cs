@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Model;
 
@@ -16,9 +17,9 @@ public static class Init
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         weight.normal_(0, 1, generator);
-        for (var outside = weight.abs() > 2; outside.any().item<bool>(); outside = weight.abs() > 2)
+        for (var outside = weight.abs() > LiveScalar.Of(2); outside.any().item<bool>(); outside = weight.abs() > LiveScalar.Of(2))
             weight.masked_scatter_(outside, randn(outside.sum().item<long>(), generator: generator, device: weight.device));
-        weight.mul_(std / TruncatedStdOfUnitNormal);
+        weight.mul_(LiveScalar.Of(std / TruncatedStdOfUnitNormal));
     }
 
     /// <summary>Every weight matrix: std 1/√fan_in.</summary>

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Model;
 
@@ -16,8 +17,10 @@ public sealed class Rope : IDisposable
     {
         if (headDim % 2 != 0) throw new ArgumentException($"RoPE needs an even head dimension, got {headDim}");
         using var scope = NewDisposeScope();
-        var inv = pow(ropeBase, -arange(0, headDim, 2, dtype: float64) / headDim);          // (d_h/2)
-        var angles = outer(arange(seqLen, dtype: float64), inv);                              // (T, d_h/2)
+        var even = arange(LiveScalar.Of(0), LiveScalar.Of(headDim), LiveScalar.Of(2), dtype: float64);    // 0, 2, …, d_h − 2
+        var inv = pow(ropeBase, -even / LiveScalar.Of(headDim));                                             // (d_h/2)
+        var positions = arange(LiveScalar.Of(0), LiveScalar.Of(seqLen), LiveScalar.Of(1), dtype: float64);
+        var angles = outer(positions, inv);                                                                   // (T, d_h/2)
         cosHalf = angles.cos().to(float32).to(device).MoveToOuterDisposeScope();
         sinHalf = angles.sin().to(float32).to(device).MoveToOuterDisposeScope();
         // The composed form's tables from the same values (negating a rounded sine is exact).
@@ -47,7 +50,7 @@ public sealed class Rope : IDisposable
         // (x₁, x₂) ↦ (x₁ cos − x₂ sin, x₂ cos + x₁ sin), with the sign carried by the table instead of a negation
         // of x₂: bit for bit the same values (a sign flip is exact), one kernel fewer each way.
         var swapped = cat(new[] { x.narrow(-1, half, half), x.narrow(-1, 0, half) }, -1);
-        return x * cos[..t] + swapped * signedSin[..t];
+        return (x * cos[..t]).Plus(swapped * signedSin[..t]);
     }
 
     public void Dispose() { cos.Dispose(); signedSin.Dispose(); cosHalf.Dispose(); sinHalf.Dispose(); }

@@ -2,6 +2,7 @@ using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using Proxies.Runtime;
 
 namespace Proxies.Model;
 
@@ -41,7 +42,7 @@ public sealed class Transformer : nn.Module
     public Tensor Forward(Tensor tokens, ForwardProbe? probe = null)
     {
         var x = embed.index_select(0, tokens.flatten()).view(tokens.shape[0], tokens.shape[1], Config.Width);
-        if (Config.EmbedGradShrink != 1) x = Config.EmbedGradShrink * x + (1 - Config.EmbedGradShrink) * x.detach();
+        if (Config.EmbedGradShrink != 1) x = (LiveScalar.Of(Config.EmbedGradShrink) * x).Plus(LiveScalar.Of(1 - Config.EmbedGradShrink) * x.detach());
         probe?.RecordActivation("embed", x);
         for (int b = 0; b < blocks.Count; b++) x = blocks[b].Forward(x, rope, probe, b);
         var h = LayerNorm(x, ln_f, Config.LnEps);
@@ -146,8 +147,8 @@ public sealed class Transformer : nn.Module
         {
             using var _ = no_grad();
             int d = c.Width, dh = c.HeadDim;
-            wqkv[(head * dh)..((head + 1) * dh)].mul_(factor);
-            wqkv[(d + head * dh)..(d + (head + 1) * dh)].mul_(factor);
+            wqkv[(head * dh)..((head + 1) * dh)].mul_(LiveScalar.Of(factor));
+            wqkv[(d + head * dh)..(d + (head + 1) * dh)].mul_(LiveScalar.Of(factor));
         }
 
         internal void Initialise(Generator? generator)
@@ -161,9 +162,9 @@ public sealed class Transformer : nn.Module
         public Tensor Forward(Tensor x, Rope rope, ForwardProbe? probe, int index = 0)
         {
             var attention = Attention(LayerNorm(x, ln1, c.LnEps), rope, probe);
-            x = x + attention;
+            x = x.Plus(attention);
             var mlp = Linear(Gelu.Apply(Linear(LayerNorm(x, ln2, c.LnEps), w1, c.Matmul), c.Gelu), w2, c.Matmul);
-            x = x + mlp;
+            x = x.Plus(mlp);
             if (probe is not null)
             {
                 probe.RecordActivation($"attn_out/{index}", attention);
@@ -183,7 +184,7 @@ public sealed class Transformer : nn.Module
             {
                 // The κ transplant (Fig 10): q and k each × √s multiply every attention logit by s.
                 double root = Math.Sqrt(LogitScale);
-                q = q * root; k = k * root;
+                q = q * LiveScalar.Of(root); k = k * LiveScalar.Of(root);
             }
             probe?.Record(q, k, c.AttentionScale);
             var y = c.AttentionSoftcap > 0 ? AttentionSoftCap.Apply(q, k, v, c.AttentionScale, c.AttentionSoftcap)

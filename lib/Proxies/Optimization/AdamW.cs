@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Optimization;
 
@@ -67,19 +68,19 @@ public sealed class AdamW : IOptimizer
             using var scope = NewDisposeScope();
             if (SpikeClip > 0 && StepCount >= SpikeClipFrom)
             {
-                var bound = (v[i] * SpikeClip).sqrt_();
+                var bound = (v[i] * LiveScalar.Of(SpikeClip)).sqrt_();
                 // sign(g)·√(θv) where |g| > √(θv), g elsewhere; the parameter's own gradient stays as it was
-                g = g.clamp(-bound, bound).where(v[i] > 0, g);
+                g = g.clamp(-bound, bound).where(v[i] > LiveScalar.Of(0), g);
             }
-            m[i].mul_(Beta1).add_(g, alpha: 1 - Beta1);
-            v[i].mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
+            m[i].mul_(LiveScalar.Of(Beta1)).add_(g, alpha: LiveScalar.Of(1 - Beta1));
+            v[i].mul_(LiveScalar.Of(Beta2)).addcmul_(g, g, value: LiveScalar.Of(1 - Beta2));
             var delta = Atan2
-                ? (m[i] / bc1).atan2((v[i] / bc2).sqrt_().mul_(Atan2B)).mul_(Atan2Scale)
-                : (m[i] / bc1).div_((v[i] / bc2).sqrt_().add_(Eps));
+                ? (m[i] / LiveScalar.Of(bc1)).atan2((v[i] / LiveScalar.Of(bc2)).sqrt_().mul_(LiveScalar.Of(Atan2B))).mul_(LiveScalar.Of(Atan2Scale))
+                : (m[i] / LiveScalar.Of(bc1)).div_((v[i] / LiveScalar.Of(bc2)).sqrt_().PlusInPlace(Eps));
             double lr = multiplier * peakLr * group.LrMultiplier;
             if (group.Decays && WeightDecay != 0)
-                p.mul_(Mode.Factor(WeightDecay, multiplier, lr));
-            p.add_(delta, alpha: -lr);
+                p.mul_(LiveScalar.Of(Mode.Factor(WeightDecay, multiplier, lr)));
+            p.add_(delta, alpha: LiveScalar.Of(-lr));
             if (unscaledUpdates is not null) unscaledUpdates[i] = delta.MoveToOuterDisposeScope();
         }
     }
@@ -100,7 +101,7 @@ public sealed class AdamW : IOptimizer
     {
         var (bc1, bc2) = BiasCorrections;
         using var _ = no_grad();
-        return (v[i] > 0, (m[i] / bc1).div_((v[i] / bc2).sqrt_()));
+        return (v[i] > LiveScalar.Of(0), (m[i] / LiveScalar.Of(bc1)).div_((v[i] / LiveScalar.Of(bc2)).sqrt_()));
     }
 
     public Runtime.Scalars Statistics(Tensor[] updates)
@@ -112,8 +113,8 @@ public sealed class AdamW : IOptimizer
         {
             if (updates[i] is not { } delta) continue;
             var magnitude = delta.abs();
-            scalars.Add(RatioAboveName(Groups[i].Name), (magnitude > 0.9).to_type(ScalarType.Float32).mean());
-            scalars.Add(BelowEpsName(Groups[i].Name), ((v[i] / bc2).sqrt() < Eps).to_type(ScalarType.Float32).mean());
+            scalars.Add(RatioAboveName(Groups[i].Name), (magnitude > LiveScalar.Of(0.9)).to_type(ScalarType.Float32).mean());
+            scalars.Add(BelowEpsName(Groups[i].Name), ((v[i] / LiveScalar.Of(bc2)).sqrt() < LiveScalar.Of(Eps)).to_type(ScalarType.Float32).mean());
         }
         return scalars;
     }

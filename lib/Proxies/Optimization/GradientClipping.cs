@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Optimization;
 
@@ -9,7 +10,7 @@ public static class GradientClipping
     public const string GradNorm = "grad_norm";
 
     /// <summary>√(Σ ‖t‖²) over <paramref name="tensors"/>, as a device scalar (no host sync), summed in their order.</summary>
-    public static Tensor GlobalNorm(IEnumerable<Tensor> tensors) => stack(tensors.Select(t => t.square().sum()).ToArray()).sum().sqrt();
+    public static Tensor GlobalNorm(IEnumerable<Tensor> tensors) => stack(tensors.Select(t => t.Squared().sum()).ToArray()).sum().sqrt();
 
     /// <summary>Scales every gradient by min(1, maxNorm / (‖g‖ + 1e-6)); returns ‖g‖ before clipping.</summary>
     public static Tensor ClipGlobalNorm(IEnumerable<Tensor> parameters, double maxNorm)
@@ -17,7 +18,7 @@ public static class GradientClipping
         using var _ = no_grad();
         var grads = parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
         var total = GlobalNorm(grads);
-        var scale = (maxNorm / (total + 1e-6)).clamp_max(1.0);
+        var scale = (LiveScalar.Of(maxNorm) / total.Plus(1e-6)).clamp_max(LiveScalar.Of(1.0));
         foreach (var g in grads) g.mul_(scale);
         return total;
     }

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Optimization;
 
@@ -43,7 +44,7 @@ public sealed class Muon : IOptimizer
     public static bool OnMuon(ParameterGroup group) => group.Kind == Model.ParameterKind.Linear && group.Parameter.dim() == 2;
 
     /// <summary>Δ for one matrix of momentum-smoothed gradient <paramref name="u"/>: 0.2·√max(m, n)·NS(u).</summary>
-    public static Tensor Update(Tensor u) => NewtonSchulz.Orthogonalise(u).mul_(UpdateRms * Math.Sqrt(Math.Max(u.shape[0], u.shape[1])));
+    public static Tensor Update(Tensor u) => NewtonSchulz.Orthogonalise(u).mul_(LiveScalar.Of(UpdateRms * Math.Sqrt(Math.Max(u.shape[0], u.shape[1]))));
 
     public void Step(double peakLr, double multiplier, Tensor[]? unscaledUpdates = null)
     {
@@ -59,13 +60,13 @@ public sealed class Muon : IOptimizer
             if (momentum[i] is null || p.grad is not { } g) continue;
             using var scope = NewDisposeScope();
             var m = momentum[i]!;
-            m.mul_(Momentum).add_(g, alpha: 1 - Momentum);
-            var u = g * (1 - Momentum) + m * Momentum;
+            m.mul_(LiveScalar.Of(Momentum)).add_(g, alpha: LiveScalar.Of(1 - Momentum));
+            var u = (g * LiveScalar.Of(1 - Momentum)).Plus(m * LiveScalar.Of(Momentum));
             var delta = cat(u.chunk(group.Stacked, 0).Select(Update).ToArray(), 0);
             double lr = multiplier * peakLr * group.LrMultiplier;
             if (group.Decays && weightDecay != 0)
-                p.mul_(mode.Factor(weightDecay, multiplier, lr));
-            p.add_(delta, alpha: -lr);
+                p.mul_(LiveScalar.Of(mode.Factor(weightDecay, multiplier, lr)));
+            p.add_(delta, alpha: LiveScalar.Of(-lr));
             if (unscaledUpdates is not null) unscaledUpdates[i] = delta.MoveToOuterDisposeScope();
         }
     }

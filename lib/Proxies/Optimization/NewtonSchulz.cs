@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Optimization;
 
@@ -20,11 +21,12 @@ public static class NewtonSchulz
     {
         bool tall = g.shape[0] > g.shape[1];
         var x = tall ? g.t() : g;
-        x = x / (x.norm() + 1e-7);
+        x = x / x.norm().Plus(1e-7);
         for (int i = 0; i < steps; i++)
         {
             var a = x.matmul(x.t());
-            x = A * x + (B * a + C * a.matmul(a)).matmul(x);
+            var poly = (LiveScalar.Of(B) * a).Plus(LiveScalar.Of(C) * a.matmul(a));   // b·A + c·A²
+            x = (LiveScalar.Of(A) * x).Plus(poly.matmul(x));
         }
         return tall ? x.t() : x;
     }

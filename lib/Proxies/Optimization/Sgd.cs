@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Optimization;
 
@@ -28,8 +29,8 @@ public sealed class Sgd(IReadOnlyList<ParameterGroup> groups, double weightDecay
             if (g is null) continue;
             double lr = multiplier * peakLr * group.LrMultiplier;
             if (group.Decays && weightDecay != 0)
-                group.Parameter.mul_(mode.Factor(weightDecay, multiplier, lr));
-            group.Parameter.add_(g, alpha: -lr);
+                group.Parameter.mul_(LiveScalar.Of(mode.Factor(weightDecay, multiplier, lr)));
+            group.Parameter.add_(g, alpha: LiveScalar.Of(-lr));
             if (unscaledUpdates is not null) unscaledUpdates[i] = g.clone();
         }
     }

@@ -10,7 +10,7 @@ namespace Proxies.Probes;
 /// </summary>
 public static class LayerStatistics
 {
-    public static Tensor Rms(Tensor x) => x.square().mean().sqrt();
+    public static Tensor Rms(Tensor x) => x.Squared().mean().sqrt();
 
     public static string GradRms(string group) => $"grad_rms/{group}";
     public static string ParamRms(string group) => $"param_rms/{group}";

@@ -23,7 +23,7 @@ public static class OutputStatistics
     {
         using var _ = no_grad();
         var mu = OutputLogitFixes.Mu(model.HeadWeight);
-        var cos = (mu * hiddenMean).sum() / (mu.norm() * hiddenMean.norm() + 1e-30);
+        var cos = (mu * hiddenMean).sum() / (mu.norm() * hiddenMean.norm()).Plus(1e-30);
         var gain = model.FinalGain is { } g ? LayerStatistics.Rms(g) : ones(1, device: mu.device).squeeze();
         return new Scalars()
             .Add(HeadMuNorm, mu.norm())

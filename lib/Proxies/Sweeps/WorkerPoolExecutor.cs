@@ -11,7 +11,8 @@ namespace Proxies.Sweeps;
 /// Runs side by side in worker processes (small models train fastest as single-thread processes side by side).
 /// Each worker is the CLI's hidden `worker` verb: it reads one config as a JSON line on stdin, trains it, records
 /// it in the results store itself, and answers "done &lt;run_id&gt; &lt;summary&gt;" on stdout. A worker that dies
-/// costs only its current run, which the next sweep redoes; if this process dies, workers see end of input and exit.
+/// costs only its current run, which it runs once more in a fresh worker; if this process dies, workers see end of input
+/// and exit.
 /// </summary>
 public sealed class WorkerPoolExecutor(string fileName, IReadOnlyList<string> argumentsPrefix, int workers, int threadsPerWorker, string device,
     int checkpointEvery = RunCheckpoint.DefaultEvery)
@@ -21,6 +22,7 @@ public sealed class WorkerPoolExecutor(string fileName, IReadOnlyList<string> ar
     {
         var queue = new ConcurrentQueue<TrainConfig>(runs);
         var failures = new ConcurrentBag<string>();
+        var died = new ConcurrentDictionary<string, string>();   // runs whose worker died once, with how
         var live = new ConcurrentDictionary<int, Process>();
         using var registration = cancel.Register(() => { foreach (var p in live.Values) TryKill(p); });
         var loops = Enumerable.Range(0, Math.Min(workers, runs.Count)).Select(w => Task.Run(() =>
@@ -41,6 +43,16 @@ public sealed class WorkerPoolExecutor(string fileName, IReadOnlyList<string> ar
                     if (cancel.IsCancellationRequested) break;
                     if (answer is not null && answer.StartsWith("done ")) { finished(config.RunId, answer[(6 + config.RunId.Length)..]); continue; }
                     var reason = answer ?? $"worker exited with code {(process.WaitForExit(5000) ? process.ExitCode : -1)}";
+                    if (answer is null && died.TryAdd(config.RunId, reason))
+                    {
+                        // A worker that dies without an answer (killed for memory, a native abort) gets its run once more,
+                        // in a fresh worker that goes on from the run's last checkpoint; an answer is a refusal, kept.
+                        Console.Error.WriteLine($"{config.RunId}: {reason}; running it once more");
+                        queue.Enqueue(config);
+                        process = null;
+                        continue;
+                    }
+                    if (answer is null) reason = $"{died[config.RunId]}, and again ({reason}) when run once more";
                     failures.Add($"{config.RunId}: {reason}");
                     finished(config.RunId, "FAILED: " + reason);
                     TryKill(process);

@@ -4,6 +4,7 @@ using Proxies.Optimization;
 using Proxies.Probes;
 using Proxies.Training;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Experiments;
 
@@ -76,7 +77,7 @@ public class AdamInstabilityTests : TorchTest
         curve.Add(row);
         foreach (var g in groups)
         {
-            double expected = Math.Sqrt(g.Parameter.grad!.to_type(ScalarType.Float64).square().sum().item<double>());   // float64 ‖g‖
+            double expected = Math.Sqrt(g.Parameter.grad!.to_type(ScalarType.Float64).Squared().sum().item<double>());   // float64 ‖g‖
             Assert.Equal(expected, AdamInstability.GradNorm(curve, g.Name, g.Parameter.numel()).Single().Value, expected * 1e-5);
         }
     }

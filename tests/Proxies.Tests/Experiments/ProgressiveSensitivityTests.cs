@@ -3,6 +3,7 @@ using Proxies.Experiments;
 using Proxies.Model;
 using Proxies.Optimization;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Experiments;
 
@@ -26,7 +27,7 @@ public class ProgressiveSensitivityTests : TorchTest
                 ParameterKind.Linear or ParameterKind.Head => 0.3 / Math.Sqrt(group.FanIn),   // 1/√fan_in
                 _ => 0,
             };
-            double std = delta.square().mean().sqrt().item<double>();
+            double std = delta.Squared().mean().sqrt().item<double>();
             if (expected == 0) Assert.Equal(0, std);
             else Assert.InRange(std / expected, 0.9, 1.1);   // ≥ 4,096 entries per tensor here
         }

@@ -1,5 +1,6 @@
 using Proxies.Losses;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Losses;
 
@@ -36,7 +37,7 @@ public class LanguageModelLossTests : TorchTest
         // d/dy [c·(log Z)²] = 2c·log Z·softmax(y), added to the CE gradient softmax(y) − onehot.
         var y = tensor(new float[] { 1, 2, 3 }).reshape(1, 1, 3).requires_grad_();
         var terms = LanguageModelLoss.Compute(y, tensor(new long[] { 1 }).reshape(1, 1));
-        (terms.CrossEntropy + terms.ZLossTerm(0.5)).backward();
+        terms.CrossEntropy.Plus(terms.ZLossTerm(0.5)).backward();
         double logZ = Math.Log(Math.Exp(1) + Math.Exp(2) + Math.Exp(3));
         var grad = y.grad!.data<float>().ToArray();
         for (int j = 0; j < 3; j++)

@@ -5,6 +5,7 @@ using Proxies.Optimization;
 using Proxies.Training;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Losses;
 
@@ -53,7 +54,7 @@ public class OutputLogitFixesTests : TorchTest
     public void MuCenteringLeavesEverySoftmaxProbabilityUnchangedAndZeroesMu()
     {
         manual_seed(2);
-        var head = randn(50, 8) + 3;                               // a large common component
+        var head = randn(50, 8).Plus(3);                               // a large common component
         var h = randn(6, 8);
         var before = F.softmax(F.linear(h, head), 1);
         OutputLogitFixes.CenterHead(head);
@@ -105,7 +106,7 @@ public class OutputLogitFixesTests : TorchTest
         Assert.Equal(12L * 32 * 32 + 2 * 32 + 2 * 32, c.NonEmbeddingParams);   // no final gain
         using (no_grad())
         {
-            model.Embedding.mul_(1000);
+            model.Embedding.mul_(LiveScalar.Of(1000));
             var y = model.Forward(randint(0, 256, new long[] { 2, 8 }));
             Assert.True(y.abs().max().item<float>() <= 5f);
         }

@@ -1,5 +1,6 @@
 using Proxies.Model;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Model;
 
@@ -28,8 +29,8 @@ public class AttentionSoftCapTests : TorchTest
     public void EveryCappedLogitIsBelowTheCapWhileTheRawLogitsAreFarAboveIt()
     {
         using var generator = new Generator(3);
-        var q = randn(new long[] { 2, 4, 16, 32 }, generator: generator) * 5;
-        var k = randn(new long[] { 2, 4, 16, 32 }, generator: generator) * 5;
+        var q = randn(new long[] { 2, 4, 16, 32 }, generator: generator) * LiveScalar.Of(5);
+        var k = randn(new long[] { 2, 4, 16, 32 }, generator: generator) * LiveScalar.Of(5);
         double scale = 1 / Math.Sqrt(32), cap = 30;
         var raw = ForwardProbe.CausalLogits(q, k, scale).nan_to_num(neginf: 0).abs().max().item<float>();
         var capped = AttentionSoftCap.Logits(q, k, scale, cap).abs().max().item<float>();

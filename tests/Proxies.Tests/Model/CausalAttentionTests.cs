@@ -1,6 +1,7 @@
 using Proxies.Model;
 using TorchSharp;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Model;
 
@@ -11,8 +12,8 @@ public class CausalAttentionTests : TorchTest
     {
         long t = q.shape[^2];
         var mask = ones(t, t, dtype: ScalarType.Bool).triu(1);
-        var logits = q.matmul(k.transpose(-2, -1)) * scale;
-        return logits.masked_fill(mask, double.NegativeInfinity).softmax(-1).matmul(v);
+        var logits = q.matmul(k.transpose(-2, -1)) * LiveScalar.Of(scale);
+        return logits.masked_fill(mask, LiveScalar.Of(double.NegativeInfinity)).softmax(-1).matmul(v);
     }
 
     /// <summary>The fused C# kernel (Model/Fused/FusedCausalAttention.cs) against the composed form in float64, values and
@@ -29,7 +30,7 @@ public class CausalAttentionTests : TorchTest
     {
         manual_seed(11);
         double scale = muParamScale ? 1.0 / d : 1.0 / Math.Sqrt(d);
-        var (q64, k64, v64) = (randn(2, 3, t, d, dtype: float64) * qGain, randn(2, 3, t, d, dtype: float64), randn(2, 3, t, d, dtype: float64));
+        var (q64, k64, v64) = (randn(2, 3, t, d, dtype: float64) * LiveScalar.Of(qGain), randn(2, 3, t, d, dtype: float64), randn(2, 3, t, d, dtype: float64));
         var weight = randn(2, 3, t, d, dtype: float64);
         Optional.Need(Proxies.Model.Fused.FusedCausalAttention.Take(q64.to(float32)) ? null : "the fused attention kernel needs AVX2 and FMA, which this CPU lacks");
         (Tensor Y, Tensor Dq, Tensor Dk, Tensor Dv) Run(Func<Tensor, Tensor, Tensor, Tensor> attention, ScalarType dtype)

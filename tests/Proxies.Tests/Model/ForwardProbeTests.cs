@@ -1,5 +1,6 @@
 using Proxies.Model;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Model;
 
@@ -25,7 +26,7 @@ public class ForwardProbeTests : TorchTest
     [Fact]
     public void TheCausalMaskSetsOnlyFuturePairsToMinusInfinityAndPassesGradientsToThePast()
     {
-        var logits = arange(9, dtype: float32).reshape(3, 3).requires_grad_(true);
+        var logits = arange(LiveScalar.Of(0), LiveScalar.Of(9), LiveScalar.Of(1), dtype: float32).reshape(3, 3).requires_grad_(true);
         var masked = CausalMask.Apply(logits);
         var values = masked.detach().data<float>().ToArray();
         for (int i = 0; i < 3; i++)

@@ -1,5 +1,6 @@
 using Proxies.Model;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Model;
 
@@ -44,7 +45,7 @@ public class GeluTests : TorchTest
     public void FusedTanhFormMatchesTheComposedOneInFloat64ValuesAndGradients()
     {
         manual_seed(5);
-        var x64 = cat(new[] { randn(3 * 4096 + 5, dtype: float64) * 3, linspace(-12, 12, 97, dtype: float64) });
+        var x64 = cat(new[] { randn(3 * 4096 + 5, dtype: float64) * LiveScalar.Of(3), linspace(-12, 12, 97, dtype: float64) });
         var weight = randn(x64.shape, dtype: float64);
         (Tensor Y, Tensor Grad) Run(Func<Tensor, Tensor> gelu, ScalarType dtype)
         {

@@ -1,5 +1,6 @@
 using Proxies.Model;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Model;
 
@@ -18,15 +19,15 @@ public class QkvHeadsTests : TorchTest
         const int b = 2, t = 16, heads = 3;
         using var rope = new Rope(t, headDim, 10_000, CPU);
         manual_seed(5);
-        var qkv64 = randn(b, t, 3 * heads * headDim, dtype: float64) * 2 + 3;
-        var (qGain64, kGain64) = (rand(headDim, dtype: float64) + 0.5, rand(headDim, dtype: float64) + 0.5);
+        var qkv64 = (randn(b, t, 3 * heads * headDim, dtype: float64) * LiveScalar.Of(2)).Plus(3);
+        var (qGain64, kGain64) = (rand(headDim, dtype: float64).Plus(0.5), rand(headDim, dtype: float64).Plus(0.5));
         var weights = Enumerable.Range(0, 3).Select(_ => randn(b, heads, t, headDim, dtype: float64)).ToArray();
         Optional.Need(Proxies.Model.Fused.FusedQkvHeads.Take(qkv64.to(float32)) ? null : "the fused kernels need 256-bit vectors (AVX2), which this CPU lacks");
         Tensor[] Run(AttentionKind kind, ScalarType dtype)
         {
             var (qkv, qGain, kGain) = (qkv64.to(dtype).requires_grad_(true), qGain64.to(dtype).requires_grad_(true), kGain64.to(dtype).requires_grad_(true));
             var (q, k, v) = QkvHeads.Apply(qkv, heads, qGain, kGain, 1e-5, rope, kind);
-            new[] { q, k, v }.Select((y, i) => (y.to(float64) * weights[i]).sum()).Aggregate((x, y) => x + y).backward();
+            new[] { q, k, v }.Select((y, i) => (y.to(float64) * weights[i]).sum()).Aggregate((x, y) => x.Plus(y)).backward();
             return [q.detach().to(float64), k.detach().to(float64), v.detach().to(float64), qkv.grad!.to(float64), qGain.grad!.to(float64), kGain.grad!.to(float64)];
         }
         var fused = Run(AttentionKind.Fused, float32);
@@ -58,7 +59,7 @@ public class QkvHeadsTests : TorchTest
         {
             var qkv = qkv0.detach().requires_grad_(true);
             var (q, k, v) = QkvHeads.Apply(qkv, heads, null, null, 1e-5, rope, kind);
-            new[] { q, k, v }.Select((y, i) => (y * weights[i]).sum()).Aggregate((x, y) => x + y).backward();
+            new[] { q, k, v }.Select((y, i) => (y * weights[i]).sum()).Aggregate((x, y) => x.Plus(y)).backward();
             return new[] { q, k, v, qkv.grad! }.Select(x => x.contiguous().data<float>().ToArray()).ToArray();
         }
         int threads = get_num_threads();

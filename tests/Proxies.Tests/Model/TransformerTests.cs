@@ -1,5 +1,6 @@
 using Proxies.Model;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Model;
 
@@ -31,7 +32,7 @@ public class TransformerTests : TorchTest
             using var model = new Transformer(new ModelConfig { Width = 32, Depth = 1, Heads = 1, SeqLen = 8, Vocab = 256, EmbedGradShrink = alpha }, CPU, generator);
             var tokens = randint(0, 256, new long[] { 2, 8 }, generator: generator);
             var logits = model.Forward(tokens);
-            logits.square().mean().backward();
+            logits.Squared().mean().backward();
             float[] Grad(TorchSharp.Modules.Parameter p) => p.grad!.flatten().data<float>().ToArray();
             return (logits.detach().flatten().data<float>().ToArray(), Grad(model.Embedding),
                 model.parameters().Where(p => !ReferenceEquals(p, model.Embedding)).Select(Grad).ToArray());
@@ -92,7 +93,7 @@ public class QkLayerNormTests : TorchTest
         {
             manual_seed(3);
             using var model = new Transformer(new ModelConfig { Width = 32, Depth = 1, Heads = 2, SeqLen = 16, QkLayerNorm = qkLn });
-            using (no_grad()) model.named_parameters().First(p => p.name == "blocks.0.wqkv").parameter.mul_(100);
+            using (no_grad()) model.named_parameters().First(p => p.name == "blocks.0.wqkv").parameter.mul_(LiveScalar.Of(100));
             var probe = new ForwardProbe();
             using (no_grad()) model.Forward(randint(0, 256, new long[] { 2, 16 }), probe);
             return probe.Stacked()[0, 0].item<float>();

@@ -2,6 +2,7 @@ using Proxies.Model;
 using Proxies.Optimization;
 using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Optimization;
 
@@ -65,18 +66,18 @@ public class MuonTests : TorchTest
         Assert.False(Muon.OnMuon(muon.Groups[1]));
         var g1 = Random(16, 48, 1); var g2 = Random(16, 48, 2);
         double beta = Muon.Momentum, lr = 0.01, scale = 0.2 * Math.Sqrt(48);
-        var m1 = (1 - beta) * g1.to(ScalarType.Float64);
-        var u1 = (1 - beta) * g1.to(ScalarType.Float64) + beta * m1;
-        var m2 = beta * m1 + (1 - beta) * g2.to(ScalarType.Float64);
-        var u2 = (1 - beta) * g2.to(ScalarType.Float64) + beta * m2;
+        var m1 = LiveScalar.Of(1 - beta) * g1.to(ScalarType.Float64);
+        var u1 = (LiveScalar.Of(1 - beta) * g1.to(ScalarType.Float64)).Plus(LiveScalar.Of(beta) * m1);
+        var m2 = (LiveScalar.Of(beta) * m1).Plus(LiveScalar.Of(1 - beta) * g2.to(ScalarType.Float64));
+        var u2 = (LiveScalar.Of(1 - beta) * g2.to(ScalarType.Float64)).Plus(LiveScalar.Of(beta) * m2);
 
         var updates = new Tensor[2];
         w.grad = g1; gain.grad = tensor(new float[] { 1, -2, 0.5f });
         muon.Step(lr, 1, updates);
-        var first = Reference(u1) * scale;
-        Assert.True(MaxAbsDiff(w, -lr * first) < 1e-6);
+        var first = Reference(u1) * LiveScalar.Of(scale);
+        Assert.True(MaxAbsDiff(w, LiveScalar.Of(-lr) * first) < 1e-6);
         // The stated RMS: 0.2 × the RMS of the orthogonal factor's stand-in, whose singular values lie in [0.68, 1.14].
-        double rms = updates[0].square().mean().sqrt().item<float>();
+        double rms = updates[0].Squared().mean().sqrt().item<float>();
         Assert.InRange(rms, 0.2 * 0.68, 0.2 * 1.14);
         // The gain took AdamW's first step, −η·sign(g).
         var gains = gain.data<float>().ToArray();
@@ -86,7 +87,7 @@ public class MuonTests : TorchTest
 
         w.grad = g2; gain.grad = tensor(new float[] { 1, 1, 1 });
         muon.Step(lr, 1);
-        Assert.True(MaxAbsDiff(w, -lr * (first + Reference(u2) * scale)) < 1e-6);
+        Assert.True(MaxAbsDiff(w, LiveScalar.Of(-lr) * first.Plus(Reference(u2) * LiveScalar.Of(scale))) < 1e-6);
     }
 
     [Fact]
@@ -100,9 +101,9 @@ public class MuonTests : TorchTest
         w.grad = g;
         var updates = new Tensor[1];
         muon.Step(1, 1, updates);
-        var expected = cat(g.chunk(3, 0).Select(Reference).ToArray(), 0) * (0.2 * Math.Sqrt(8));
+        var expected = cat(g.chunk(3, 0).Select(Reference).ToArray(), 0) * LiveScalar.Of(0.2 * Math.Sqrt(8));
         Assert.True(MaxAbsDiff(updates[0], expected) < 1e-5);
-        var whole = Reference(g) * (0.2 * Math.Sqrt(24));
+        var whole = Reference(g) * LiveScalar.Of(0.2 * Math.Sqrt(24));
         Assert.True(MaxAbsDiff(updates[0], whole) > 1e-2);
     }
 

@@ -1,4 +1,7 @@
+using Proxies.Model;
 using Proxies.Results;
+using Proxies.Sweeps;
+using Proxies.Training;
 
 namespace Proxies.Tests.Reliability;
 
@@ -25,6 +28,36 @@ public class FaultTests
             Assert.DoesNotContain("train 1/5", stdout);   // refused before the first step
         }
         finally { if (mounted) CliProcess.Unmount(folder); }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void AWorkerThatDiesHasItsRunRunOnceMoreInAFreshWorker(int deaths)
+    {
+        // The worker is a shell that dies (exit 134, as a native abort does) after reading its run, `deaths` times over,
+        // then is the real worker: one death costs nothing, two are reported.
+        var folder = Temp("proxies-died-");
+        string count = Path.Combine(folder, "deaths");
+        string script = $"n=$(cat {count} 2>/dev/null || echo 0); if [ $n -lt {deaths} ]; then echo $((n+1)) > {count}; read run; exit 134; fi; " +
+                        $"exec \"{CliProcess.AppHost}\" \"$@\"";
+        var executor = new WorkerPoolExecutor("/bin/sh", new[] { "-c", script, "worker" }, workers: 1, threadsPerWorker: 1, device: "cpu");
+        var run = new TrainConfig { Model = new ModelConfig { Width = 32, Depth = 1, Heads = 1, SeqLen = 16 }, BatchSize = 4, Steps = 5, WarmupSteps = 1 };
+        var finished = new List<string>();
+        var failures = executor.Execute(new[] { run }, folder, (id, message) => finished.Add($"{id} {message}"), CancellationToken.None);
+        var recorded = new ResultsStore(folder, run.Experiment).Runs().Select(r => r.RunId).ToList();
+        if (deaths == 1)
+        {
+            Assert.Empty(failures);
+            Assert.Equal(new[] { run.RunId }, recorded);
+        }
+        else
+        {
+            var failure = Assert.Single(failures);
+            Assert.Equal($"{run.RunId}: worker exited with code 134, and again (worker exited with code 134) when run once more", failure);
+            Assert.Empty(recorded);
+        }
+        Assert.Single(finished);                          // the progress hears of the run once, either way
     }
 
     [Fact]

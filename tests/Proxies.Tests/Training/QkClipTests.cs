@@ -3,6 +3,7 @@ using Proxies.Probes;
 using Proxies.Training;
 using Proxies.Training.Hooks;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Training;
 
@@ -23,7 +24,7 @@ public class QkClipTests : TorchTest
         // max logit becomes τ (its q and k each × √(τ/S)), the other head's stays what it was, bit for bit.
         using var generator = new Generator(5);
         using var model = new Transformer(new ModelConfig { Width = 16, Depth = 1, Heads = 2, SeqLen = 8, Vocab = 32, QkLayerNorm = false }, generator: generator);
-        using (no_grad()) foreach (var p in model.Parameters().Where(p => p.Name.EndsWith("wqkv"))) p.Parameter.mul_(6);
+        using (no_grad()) foreach (var p in model.Parameters().Where(p => p.Name.EndsWith("wqkv"))) p.Parameter.mul_(LiveScalar.Of(6));
         var tokens = randint(0, 32, new long[] { 2, 8 }, generator: generator);
         var before = HeadMaxima(model, tokens);
         Assert.NotEqual(before[0], before[1]);

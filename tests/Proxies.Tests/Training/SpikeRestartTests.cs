@@ -2,6 +2,7 @@ using Proxies.Optimization;
 using Proxies.Training.Hooks;
 using Proxies.Training;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Training;
 
@@ -26,7 +27,7 @@ public class SpikeRestartTests : TorchTest
         {
             state.Optimizer.Step(0, 1);                                   // no gradients: only the step count moves
             state.Step = step + 1;
-            using (no_grad()) p.fill_(step + 1);
+            using (no_grad()) p.fill_(LiveScalar.Of(step + 1));
             undone = restart.Undo(new StepContext(state, step, probing: false),
                 new Dictionary<string, double> { [RunSummary.Loss] = step == 65 ? 5.0 : 2.0 });
         }

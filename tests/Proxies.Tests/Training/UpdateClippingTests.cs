@@ -2,6 +2,7 @@ using Proxies.Model;
 using Proxies.Training;
 using Proxies.Training.Hooks;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Tests.Training;
 
@@ -17,13 +18,13 @@ public class UpdateClippingTests : TorchTest
         for (int i = 0; i < UpdateClipping.Warmup; i++)
         {
             hook.Keep([w]);
-            w.add_(tensor(new float[] { i % 2 == 0 ? 1f : 2f, 0f }));
+            w.PlusInPlace(tensor(new float[] { i % 2 == 0 ? 1f : 2f, 0f }));
             hook.Cap([w]);
         }
         Assert.Equal(2.5, hook.Bound, 12);
         var start = w.clone();
         hook.Keep([w]);
-        w.add_(tensor(new float[] { 6f, 8f }));
+        w.PlusInPlace(tensor(new float[] { 6f, 8f }));
         hook.Cap([w]);
         var step = (w - start).data<float>().ToArray();
         Assert.Equal(2.5 * 0.6, step[0], 5);
@@ -31,7 +32,7 @@ public class UpdateClippingTests : TorchTest
 
         var before = w.clone();
         hook.Keep([w]);
-        w.add_(tensor(new float[] { 0f, 2f }));
+        w.PlusInPlace(tensor(new float[] { 0f, 2f }));
         hook.Cap([w]);
         Assert.Equal(2f, (w - before).data<float>()[1], 6);
     }

@@ -1,5 +1,6 @@
 using Proxies.Losses;
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Training.Hooks;
 
@@ -8,5 +9,5 @@ public sealed class MuLoss(double coef) : ITrainingHook
 {
     public static MuLoss? For(TrainConfig config) => config.MuLoss > 0 ? new MuLoss(config.MuLoss) : null;
 
-    public Tensor Loss(StepContext step, Tensor total) => total + OutputLogitFixes.MuLoss(step.State.Model.HeadWeight, coef);
+    public Tensor Loss(StepContext step, Tensor total) => total.Plus(OutputLogitFixes.MuLoss(step.State.Model.HeadWeight, coef));
 }

@@ -56,9 +56,8 @@ public sealed class RatioHistogram : ITrainingHook
 
     /// <summary>The share of <paramref name="magnitude"/>'s coordinates (of those where <paramref name="among"/> is
     /// true, when given) in each bin, counting finite values only; NaN when none is counted. One bucketize and one
-    /// bincount, with the edges as a tensor: a comparison with a double per edge makes a libtorch Scalar per call, and
-    /// two 6,000-step workers aborted in c10's Scalar::toDouble inside those comparisons (a corrupt Scalar); this removes
-    /// 33 of them per group and probe, not the few left elsewhere.</summary>
+    /// bincount, with the edges as a tensor, rather than a comparison per edge (each with its own Scalar,
+    /// <see cref="Runtime.LiveScalar"/>).</summary>
     static void Bins(Scalars scalars, Func<int, string> name, Tensor magnitude, Tensor? among)
     {
         using var edges = tensor(BinEdges[..^1], dtype: magnitude.dtype, device: magnitude.device);

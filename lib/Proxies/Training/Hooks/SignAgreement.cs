@@ -63,7 +63,7 @@ public sealed class SignAgreement : ITrainingHook, IDisposable
     /// <summary><see cref="Fraction"/> of two steps' signs (−1, 0, 1), as the hook stores them.</summary>
     static Tensor OfSigns(Tensor before, Tensor now)
     {
-        var both = (before != 0) & (now != 0);
+        var both = (before != LiveScalar.Of(0)) & (now != LiveScalar.Of(0));
         return ((before == now) & both).sum().to_type(ScalarType.Float64) / both.sum().to_type(ScalarType.Float64);
     }
 

@@ -53,7 +53,7 @@ public sealed class UpdateClipping(double sigmas) : ITrainingHook
         if (raw > bound)
         {
             double scale = bound / raw;
-            foreach (var (p, b) in parameters.Zip(before!)) p.copy_(b + (p - b) * scale);
+            foreach (var (p, b) in parameters.Zip(before!)) p.copy_(b.Plus((p - b) * LiveScalar.Of(scale)));
             norm = Norm(parameters);   // measured, not assumed: what the window and the probe hold is what was applied
         }
         applied.Enqueue(norm);

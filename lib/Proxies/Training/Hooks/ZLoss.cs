@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Proxies.Runtime;
 
 namespace Proxies.Training.Hooks;
 
@@ -8,5 +9,5 @@ public sealed class ZLoss(double coef) : ITrainingHook
 {
     public static ZLoss? For(TrainConfig config) => config.ZLoss != 0 ? new ZLoss(config.ZLoss) : null;
 
-    public Tensor Loss(StepContext step, Tensor total) => total + step.Loss.ZLossTerm(coef);
+    public Tensor Loss(StepContext step, Tensor total) => total.Plus(step.Loss.ZLossTerm(coef));
 }
