@@ -56,7 +56,7 @@ def parse_args(argv):
     p.add_argument("--warmup", type=int, default=None, help="warm-up steps of the PyTorch runs")
     p.add_argument("--proxies-variant", action="append", default=[], metavar="LABEL=ARGS",
                    help="one Proxies column: a label and the bench switches it adds, e.g. "
-                        "'fused=--gelu fusedtanh --attention fused' (repeatable; default: one column 'default=')")
+                        "'libtorch-kernels=--fused off' (repeatable; default: one column 'default=')")
     p.add_argument("--mirror", choices=("on", "off"), default="on",
                    help="also run bench/pytorch_step.py, the workbook's step mirrored file by file (default on)")
     p.add_argument("--python", default="/usr/bin/python3",
@@ -79,7 +79,7 @@ def parse_args(argv):
     a.variants = []
     for v in a.proxies_variant or ["default="]:
         if "=" not in v:
-            p.error("--proxies-variant %s: write LABEL=ARGS, e.g. fused=--gelu fusedtanh --attention fused" % v)
+            p.error("--proxies-variant %s: write LABEL=ARGS, e.g. libtorch-kernels=--fused off" % v)
         label, extra = v.split("=", 1)
         a.variants.append((label.strip() or "default", extra.split()))
     if a.proxies_json and len(a.variants) > 1:

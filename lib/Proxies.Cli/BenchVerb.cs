@@ -23,10 +23,10 @@ public static class BenchVerb
         Per config: ms/step, tokens/s, GFLOP/s, MFU (against the GEMM peak of the matmul dtype, measured here),
         probe overhead, and the step's weight GEMMs timed alone at the model's shapes (the ceiling for this model):
         their ms, GFLOP/s, and share of the step.
-          --fused on|off (on)   the fused CPU kernels (Model/Fused); off times the composed libtorch forms instead
+          --fused on|off (PROXIES_KERNELS, else on)   the fused CPU kernels (Model/Fused); off times libtorch's forms instead
           --gemm auto|libtorch|openblas (PROXIES_GEMM, else auto: OpenBLAS on AMD CPUs)   which library multiplies the
                                 fp32 linear layers on the CPU; the GEMM peak, the step and its weight GEMMs are timed in it
-          --gelu tanh|exact|fusedtanh, --attention sdpa|fused   the model's kernel switches, as `train` takes them
+          --gelu tanh|exact     the model's GELU, as `train` takes it
           --kernels             only time one block's non-GEMM ops alone, forward + backward, at each config's shapes,
                                 in each form the model can run them (the experiments in docs/performance.md)
         """;
@@ -45,11 +45,12 @@ public static class BenchVerb
         bool sweep = cl.OnOff("--sweep", true);
         bool json = cl.Has("--json");
         bool kernels = cl.Has("--kernels");
-        Proxies.Model.Fused.Kernels.Enabled = cl.OnOff("--fused", true);
+        Proxies.Model.Fused.Kernels.Enabled = cl.OnOff("--fused", Proxies.Model.Fused.Kernels.Enabled);
+        Environment.SetEnvironmentVariable(Proxies.Model.Fused.Kernels.Variable, Proxies.Model.Fused.Kernels.Enabled ? "fused" : "libtorch");
         GemmBackends.Requested = cl.Choice("--gemm", GemmBackends.Requested, GemmBackends.Choices);
         Environment.SetEnvironmentVariable(GemmBackends.Variable, GemmBackends.Requested.Name());   // the sweep timing's workers too
         var matmul = TrainVerb.ReadMatmul(cl, MatmulPrecision.Fp32);
-        var kernelSwitches = TrainVerb.ReadSwitches(cl, "--gelu", "--attention");
+        var kernelSwitches = TrainVerb.ReadSwitches(cl, "--gelu");
         var (deviceName, threads) = TrainVerb.ReadRuntime(cl);
         cl.RejectUnknown("bench");
 
@@ -62,7 +63,7 @@ public static class BenchVerb
 
         double peak = GemmPeak.Measure(device);
         double bf16 = GemmPeak.Measure(device, dtype: TorchSharp.torch.ScalarType.BFloat16);
-        Say(GemmBackends.Describe());
+        Say(CpuNumerics.Describe());
         Say($"fp32 GEMM peak: {peak:F0} GFLOP/s ({threadCount} threads, {device.type}); bf16 GEMM: {bf16:F1} GFLOP/s; timing {matmul.Name()} matmuls");
         double ceiling = matmul == MatmulPrecision.Bf16 ? bf16 : peak;
         var timings = new List<StepTiming>();
@@ -70,7 +71,7 @@ public static class BenchVerb
         {
             var t = StepBenchmark.Measure(name, kernelSwitches(StepBenchmark.ConfigFor(width, depth, seq, batch, steps + 1, matmul)), ceiling, device);
             timings.Add(t);
-            Say($"{name}: width {width}, {depth} layers, seq {seq}, batch {batch}, GELU {t.Config.Model.Gelu}, attention {t.Config.Model.Attention}: {t.MsPerStep:F1} ms/step, {t.TokensPerSecond:F0} tokens/s, " +
+            Say($"{name}: width {width}, {depth} layers, seq {seq}, batch {batch}, GELU {t.Config.Model.Gelu}, {Proxies.Model.Fused.Kernels.Label} kernels: {t.MsPerStep:F1} ms/step, {t.TokensPerSecond:F0} tokens/s, " +
                 $"{t.Gflops:F1} GFLOP/s = {t.Mfu:P0} of the {matmul.Name()} peak; probes every step ×{t.ProbeOverhead:F2}");
             Say($"  its weight GEMMs alone: {t.StepGemmMs:F1} ms ({t.StepGemmGflops:F0} GFLOP/s at the model's shapes) = {t.GemmShare:P0} of the step");
         }
@@ -126,7 +127,7 @@ public static class BenchVerb
             {
                 ["name"] = t.Name, ["width"] = t.Config.Model.Width, ["depth"] = t.Config.Model.Depth, ["heads"] = t.Config.Model.Heads,
                 ["seq_len"] = t.Config.Model.SeqLen, ["batch_size"] = t.Config.BatchSize,
-                ["gelu"] = t.Config.Model.Gelu.ToString(), ["attention"] = t.Config.Model.Attention.ToString(),
+                ["gelu"] = t.Config.Model.Gelu.ToString(), ["kernels"] = Proxies.Model.Fused.Kernels.Label,
                 ["ms_per_step"] = t.MsPerStep, ["tokens_per_s"] = t.TokensPerSecond, ["gflops"] = t.Gflops, ["mfu"] = t.Mfu,
                 ["probe_overhead"] = t.ProbeOverhead,
                 ["step_gemm_ms"] = t.StepGemmMs, ["step_gemm_gflops"] = t.StepGemmGflops, ["gemm_share"] = t.GemmShare,

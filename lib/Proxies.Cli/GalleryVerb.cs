@@ -17,7 +17,9 @@ public static class GalleryVerb
                               each number to one unit in its last printed digit, times not compared; figures by their
                               data) and exit 1 naming every stale page
         Run from the workbook's root. Needs Chromium (for the PNGs). Trains nothing: a sweep whose runs are not all in
-        results/quick stops its notebook with the `sweep` command that would complete it.
+        results/quick stops its notebook with the `sweep` command that would complete it. What a page computes live
+        (the μParam coordinate check, the κ transplant) runs with libtorch's GELU and attention, the kernels the
+        committed results were trained with (PROXIES_KERNELS=libtorch).
         """;
 
     const string PageFolder = "docs/gallery", NotebookFolder = "notebooks";
@@ -29,6 +31,7 @@ public static class GalleryVerb
         bool check = cl.Has("--check");
         cl.RejectUnknown("gallery");
         var root = Directory.GetCurrentDirectory();
+        Environment.SetEnvironmentVariable(Proxies.Model.Fused.Kernels.Variable, "libtorch");   // the notebooks' kernels inherit it
         var paths = cl.Positional.Count > 0 ? cl.Positional.ToList()
             : NotebooksVerb.DefaultNotebooks().Where(p => !Path.GetFileName(p).StartsWith("00", StringComparison.Ordinal)).ToList();
         foreach (var p in paths)
@@ -48,7 +51,7 @@ public static class GalleryVerb
                 Console.WriteLine($"== {path} (quick)");
                 var run = runner.RunAsync(path, Path.Combine(work, name + ".ipynb"), new Dictionary<string, string>
                 {
-                    ["profile"] = "quick", ["matmul"] = "fp32", ["fused-kernels"] = "false", ["figures"] = figures, ["png-scale"] = "1",
+                    ["profile"] = "quick", ["matmul"] = "fp32", ["figures"] = figures, ["png-scale"] = "1",
                     ["train-missing"] = "false",
                 }).GetAwaiter().GetResult();
                 if (!run.Succeeded)

@@ -14,8 +14,8 @@ public static class SweepVerb
           --out DIR (runs)   --workers N (cores, one thread each)   --shard i/n (0/1: all)   --threads N (per worker)
         {SweepSettings.Help()}
         Writes DIR/<experiment>/runs.csv, curves/<run_id>.csv and manifest.json. Running it again skips finished
-        runs; a sweep killed at any moment resumes with no duplicate, missing or torn rows. --matmul bf16 and
-        --fused-kernels give every run new ids: a folder holds one kind of numerics, so use another --out.
+        runs; a sweep killed at any moment resumes with no duplicate, missing or torn rows. --matmul bf16 gives every
+        run new ids: a folder holds one kind of numerics, so use another --out.
           --slurm [sbatch options...]   submit it as a Slurm job array instead: every argument after --slurm goes to
                               sbatch (e.g. --slurm --partition=gpu --time=4:00:00 --cpus-per-task=4). Task i of n runs
                               shard i/n into DIR/slurm/<experiment>/task-i with this sweep's settings, requeued on
@@ -42,9 +42,6 @@ public static class SweepVerb
         try { shard = Shard.Parse(cl.String("--shard") ?? "0/1"); } catch (ArgumentException e) { throw new UsageException(e.Message); }
         int? threads = TrainVerb.ReadThreads(cl);
         string device = settings.Device;
-        // Refused before any run, as each run's Trainer would (a CUDA machine behind --device auto is refused there).
-        if (settings.FusedKernels && Proxies.Model.Fused.Kernels.CannotRun(device == "cuda" ? TorchSharp.DeviceType.CUDA : TorchSharp.DeviceType.CPU) is { } why)
-            throw new UsageException($"--fused-kernels: the fused kernels cannot run: {why}; drop --fused-kernels (libtorch's kernels run)");
         int? tasks = cl.Has("--tasks") ? cl.Int("--tasks", 0) : null;
         if (tasks is not null && sbatchOptions is null) throw new UsageException("--tasks N: only with --slurm (the size of the job array)");
         cl.RejectUnknown("sweep");
@@ -52,8 +49,10 @@ public static class SweepVerb
         PrintBudget(plan, workers, settings.RepeatData);
         if (sbatchOptions is not null) return SubmitToSlurm(experiment, settings, plan.Count, tasks, outRoot, shard, sbatchOptions);
 
-        // The workers inherit PROXIES_GEMM; --device auto is resolved as they will resolve it, so a GPU sweep says nothing of CPU GEMMs.
-        if (device != "cuda" && Proxies.Runtime.TorchRuntime.ResolveDevice(device).type == TorchSharp.DeviceType.CPU) Console.WriteLine(Proxies.Model.Gemm.GemmBackends.Describe());
+        // The workers inherit PROXIES_GEMM and PROXIES_KERNELS; --device auto is resolved as they will resolve it, so a
+        // GPU sweep says nothing of CPU kernels.
+        if (device != "cuda" && Proxies.Runtime.TorchRuntime.ResolveDevice(device).type == TorchSharp.DeviceType.CPU)
+            Console.WriteLine(Proxies.Runtime.CpuNumerics.Describe());
         var executor = Executor(workers, device, threads, settings.CheckpointEvery);
         Console.WriteLine($"sweep {experiment.Name} ({profile.Name()}, shard {shard}): {plan.Count} runs, {workers} worker{(workers > 1 ? "s" : "")} -> {Path.Combine(outRoot, experiment.Name)}");
         ProgressBar? bar = null;

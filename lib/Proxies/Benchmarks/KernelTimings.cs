@@ -36,22 +36,27 @@ public static class KernelTimings
             new("RoPE, composed (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Composed, repeats)),
             new($"RoPE, {fused} (per q or k)", heads, Ms(device, [b, h, t, dh], rope.Apply, repeats)),
             new("qk-LayerNorm (per q or k)", heads, Ms(device, [b, h, t, dh], x => F.layer_norm(x, [dh], gain, null, c.LnEps), repeats)),
-            .. new[] { (AttentionKind.Sdpa, "composed"), (AttentionKind.Fused, fusedHeads) }.Select(a =>
-                new KernelTiming($"q, k, v from the projection (split, qk-LayerNorm, RoPE), {a.Item2}", heads, Ms(device, [b, t, 3 * c.Width], qkv =>
-                {
-                    var (q, k, v) = QkvHeads.Apply(qkv, c.Heads, learnedGain, learnedGain, c.LnEps, rope, a.Item1);
-                    return [q, k, v];
-                }, repeats))),
-            new("GELU, tanh form, libtorch", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Tanh), repeats)),
-            new($"GELU, tanh form, {fused}", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.FusedTanh), repeats)),
-            new("GELU, exact (erf), libtorch", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Exact), repeats)),
-            .. new[] { (AttentionKind.Sdpa, "libtorch SDPA"), (AttentionKind.Fused, fusedAttention) }.SelectMany(a => new KernelTiming[]
+            new("q, k, v from the projection (split, qk-LayerNorm, RoPE), composed", heads, Ms(device, [b, t, 3 * c.Width], qkv =>
             {
-                new($"attention, {a.Item2} (q, k, v)", heads, Ms(device, [3, b, h, t, dh], qkv => CausalAttention.Apply(qkv[0], qkv[1], qkv[2], c.AttentionScale, a.Item1), repeats)),
-                new($"attention, {a.Item2} on the q/k/v projection's layout", heads, Ms(device, [b, t, 3, h, dh], x =>
+                var (q, k, v) = QkvHeads.Composed(qkv, c.Heads, learnedGain, learnedGain, c.LnEps, rope);
+                return [q, k, v];
+            }, repeats)),
+            new($"q, k, v from the projection (split, qk-LayerNorm, RoPE), {fusedHeads}", heads, Ms(device, [b, t, 3 * c.Width], qkv =>
+            {
+                var (q, k, v) = QkvHeads.Apply(qkv, c.Heads, learnedGain, learnedGain, c.LnEps, rope);
+                return [q, k, v];
+            }, repeats)),
+            new("GELU, tanh form, libtorch", mlp, Ms(device, [rows, hidden], Gelu.LibtorchTanh, repeats)),
+            new($"GELU, tanh form, {fused}", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Tanh), repeats)),
+            new("GELU, exact (erf), libtorch", mlp, Ms(device, [rows, hidden], x => Gelu.Apply(x, GeluKind.Exact), repeats)),
+            .. new (string Name, Func<Tensor, Tensor, Tensor, double, Tensor> Attend)[] { ("libtorch SDPA", CausalAttention.Sdpa), (fusedAttention, CausalAttention.Apply) }
+                .SelectMany(a => new KernelTiming[]
+            {
+                new($"attention, {a.Name} (q, k, v)", heads, Ms(device, [3, b, h, t, dh], qkv => a.Attend(qkv[0], qkv[1], qkv[2], c.AttentionScale), repeats)),
+                new($"attention, {a.Name} on the q/k/v projection's layout", heads, Ms(device, [b, t, 3, h, dh], x =>
                 {
                     var qkv = x.permute(2, 0, 3, 1, 4);
-                    return CausalAttention.Apply(qkv[0], qkv[1], qkv[2], c.AttentionScale, a.Item1);
+                    return a.Attend(qkv[0], qkv[1], qkv[2], c.AttentionScale);
                 }, repeats)),
             }),
             new("attention, explicit softmax(qkᵀ)v", heads, Ms(device, [3, b, h, t, dh], qkv => Explicit(qkv[0], qkv[1], qkv[2]), repeats)),

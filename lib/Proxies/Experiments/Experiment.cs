@@ -14,11 +14,6 @@ public sealed record Experiment(string Name, string Description, Func<Profile, I
     public Experiment WithMatmul(MatmulPrecision matmul) => matmul == MatmulPrecision.Fp32 ? this
         : this with { Grid = profile => Grid(profile).Select(c => c with { Model = c.Model with { Matmul = matmul } }).ToList() };
 
-    /// <summary>The same grid with the fused C# GELU and attention kernels (<see cref="ModelConfig.WithFusedKernels"/>):
-    /// faster on a CPU, equal up to float32 rounding, not bit for bit (new run ids).</summary>
-    public Experiment WithFusedKernels(bool on) => !on ? this
-        : this with { Grid = profile => Grid(profile).Select(c => c with { Model = c.Model.WithFusedKernels() }).ToList() };
-
     /// <summary>The same grid trained on another corpus and vocabulary (the paper profile on C4, say; new run ids). A run
     /// of the grid that names its own corpus (the progressive-sensitivity genres) keeps it.</summary>
     public Experiment WithData(string? data, string? vocab) => data is null && vocab is null ? this

@@ -49,24 +49,12 @@ public sealed record ModelConfig
     public int SeqLen { get; init; } = 64;
     public int MlpRatio { get; init; } = 4;
     public GeluKind Gelu { get; init; } = GeluKind.Tanh;
-    public AttentionKind Attention { get; init; } = AttentionKind.Sdpa;
 
-    /// <summary>Whether a fused C# kernel that is not bit for bit libtorch's runs in this model (the tanh GELU's or
-    /// attention's; fused RoPE is bit for bit and runs either way).</summary>
+    /// <summary>What sets a run's rounding beyond its maths and the machine: the matmul precision. A results folder holds
+    /// runs of one kind, so an analysis never pools runs that differ by it. (The GEMM library and the fused kernels
+    /// change only float32 rounding, as another CPU would: they are the process's, Gemm.GemmBackends and Fused.Kernels.)</summary>
     [JsonIgnore]
-    public bool FusedKernels => Gelu == GeluKind.FusedTanh || Attention == AttentionKind.Fused;
-
-    /// <summary>This model with the fused C# kernel for its attention, and for its GELU where one runs: the tanh form in
-    /// float32 (exact GELU has none, and under bf16 matmuls the GELU sees bfloat16).</summary>
-    public ModelConfig WithFusedKernels() => this with
-    {
-        Gelu = Gelu == GeluKind.Tanh && Matmul == MatmulPrecision.Fp32 ? GeluKind.FusedTanh : Gelu, Attention = AttentionKind.Fused,
-    };
-
-    /// <summary>What sets a run's rounding beyond its maths: the matmul precision and the fused kernels. A results folder
-    /// holds runs of one kind, so an analysis never pools runs that differ by it.</summary>
-    [JsonIgnore]
-    public string Numerics => Matmul.Name() + (FusedKernels ? " with fused kernels" : "");
+    public string Numerics => Matmul.Name();
     /// <summary>LayerNorm on queries and keys, per head, one gain vector of HeadDim shared across heads.</summary>
     public bool QkLayerNorm { get; init; } = true;
     public double LnEps { get; init; } = 1e-6;

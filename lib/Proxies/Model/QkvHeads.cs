@@ -11,18 +11,20 @@ public static class QkvHeads
 {
     /// <param name="qkv">(B, T, 3d): queries, keys and values side by side, heads in order within each.</param>
     /// <param name="qGain">qk-layernorm's gain on q (d_h), or null without qk-layernorm; likewise <paramref name="kGain"/>.</param>
-    /// <param name="kind">With <see cref="AttentionKind.Fused"/> the split, qk-layernorm and RoPE run as one fused CPU
-    /// kernel (<see cref="Fused.FusedQkvHeads"/>) where it can; otherwise as libtorch ops (<see cref="Composed"/>).</param>
-    public static (Tensor Q, Tensor K, Tensor V) Apply(Tensor qkv, int heads, Tensor? qGain, Tensor? kGain, double eps,
-        Rope rope, AttentionKind kind)
+    /// <remarks>The split, qk-layernorm and RoPE run as one fused CPU kernel (<see cref="Fused.FusedQkvHeads"/>) wherever
+    /// it takes <paramref name="qkv"/> (<see cref="Fused.Kernels"/>); otherwise as libtorch ops (<see cref="Composed"/>).</remarks>
+    public static (Tensor Q, Tensor K, Tensor V) Apply(Tensor qkv, int heads, Tensor? qGain, Tensor? kGain, double eps, Rope rope) =>
+        Fused.FusedQkvHeads.Take(qkv) ? FusedForm(qkv, heads, qGain, kGain, eps, rope) : Composed(qkv, heads, qGain, kGain, eps, rope);
+
+    /// <summary>The same in the fused kernel, for a <paramref name="qkv"/> it takes.</summary>
+    public static (Tensor Q, Tensor K, Tensor V) FusedForm(Tensor qkv, int heads, Tensor? qGain, Tensor? kGain, double eps, Rope rope)
     {
-        if (kind != AttentionKind.Fused || !Fused.FusedQkvHeads.Take(qkv)) return Composed(qkv, heads, qGain, kGain, eps, rope);
         var (cos, sin) = rope.HalfTables((int)qkv.shape[1]);
         var qkvHeads = Fused.FusedQkvHeads.apply(qkv, heads, qGain, kGain, eps, cos, sin);
         return (qkvHeads[0], qkvHeads[1], qkvHeads[2]);
     }
 
-    /// <summary>The same from libtorch ops (the committed results' path, and the fused kernel's reference): q, k and v
+    /// <summary>The same from libtorch ops (where the fused kernel does not run, and its reference): q, k and v
     /// are strided views of <paramref name="qkv"/>, normalised by libtorch's layer_norm and rotated by
     /// <see cref="Rope.Apply"/>.</summary>
     public static (Tensor Q, Tensor K, Tensor V) Composed(Tensor qkv, int heads, Tensor? qGain, Tensor? kGain, double eps, Rope rope)

@@ -179,7 +179,7 @@ public sealed class Transformer : nn.Module
             long b = x.shape[0], t = x.shape[1];
             // Attention itself runs in fp32 under either matmul precision (see MatmulPrecision).
             var qkv = Linear(x, wqkv, c.Matmul).to(ScalarType.Float32);
-            var (q, k, v) = QkvHeads.Apply(qkv, c.Heads, q_ln, k_ln, c.LnEps, rope, c.Attention);
+            var (q, k, v) = QkvHeads.Apply(qkv, c.Heads, q_ln, k_ln, c.LnEps, rope);
             if (LogitScale != 1)
             {
                 // The κ transplant (Fig 10): q and k each × √s multiply every attention logit by s.
@@ -188,7 +188,7 @@ public sealed class Transformer : nn.Module
             }
             probe?.Record(q, k, c.AttentionScale);
             var y = c.AttentionSoftcap > 0 ? AttentionSoftCap.Apply(q, k, v, c.AttentionScale, c.AttentionSoftcap)
-                : CausalAttention.Apply(q, k, v, c.AttentionScale, c.Attention);
+                : CausalAttention.Apply(q, k, v, c.AttentionScale);
             return Linear(y.transpose(1, 2).reshape(b, t, c.Width), wo, c.Matmul);
         }
     }

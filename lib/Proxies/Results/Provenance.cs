@@ -42,6 +42,7 @@ public static class Provenance
         // The library that multiplies float32 linear layers on the CPU (not a CUDA or bf16 run's): results differ in the
         // last bits between them.
         ["cpu_fp32_gemm"] = Model.Gemm.GemmBackends.Label,
+        ["cpu_kernels"] = Model.Fused.Kernels.Label,
     };
 
     /// <summary>The CPU's model name and family from /proc/cpuinfo (Linux), else the architecture: results from another

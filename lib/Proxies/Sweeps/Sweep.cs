@@ -69,7 +69,7 @@ public static class Sweep
         }
     }
 
-    /// <summary>Refuses a plan whose numerics (<see cref="ModelConfig.Numerics"/>: matmul precision, fused kernels) differ
+    /// <summary>Refuses a plan whose numerics (<see cref="ModelConfig.Numerics"/>: the matmul precision) differ
     /// from the runs already in the folder: an experiment's analysis pools runs by variant, size and LR. Two sweeps of
     /// different numerics started at the same moment on an empty folder both pass: the check reads the folder, it does
     /// not lock it.</summary>
@@ -79,7 +79,7 @@ public static class Sweep
         var planned = plan.Select(c => c.Model.Numerics).ToHashSet();
         var others = recorded.Select(r => r.Config.Model.Numerics).Distinct().Except(planned).ToList();
         if (others.Count > 0)
-            throw new InvalidConfigException(new[] { new ConfigError("--matmul/--fused-kernels", string.Join(",", planned),
+            throw new InvalidConfigException(new[] { new ConfigError("--matmul", string.Join(",", planned),
                 $"{folder} already holds {string.Join(",", others)} runs of this experiment, and the analysis would pool the two; write to another --out") });
     }
 

@@ -6,7 +6,7 @@ using Proxies.Training;
 namespace Proxies.Sweeps;
 
 /// <summary>
-/// How a sweep runs, beyond its grid: the profile, the numerics (matmul precision, fused kernels), the corpus and
+/// How a sweep runs, beyond its grid: the profile, the numerics (matmul precision), the corpus and
 /// vocabulary, whether a small corpus may be cycled, the device and the checkpoint interval. Each is declared once in
 /// <see cref="All"/>: the sweep and notebooks commands' flags, a notebook's parameters (<c>Workbook.Settings</c>) and the
 /// arguments a Slurm task is started with are all made from that list. A new setting is a property here plus one line
@@ -17,9 +17,6 @@ public sealed record SweepSettings
     public Profile Profile { get; init; } = Profile.Quick;
     /// <summary>fp32, or bf16 autocast of every linear layer (<see cref="MatmulPrecision"/>): new run ids.</summary>
     public MatmulPrecision Matmul { get; init; } = MatmulPrecision.Fp32;
-    /// <summary>The fused C# GELU and attention kernels (<see cref="ModelConfig.WithFusedKernels"/>): faster on a CPU,
-    /// equal up to float32 rounding, not bit for bit (new run ids).</summary>
-    public bool FusedKernels { get; init; }
     /// <summary>The corpus every run trains on (null: the shipped Brown corpus, or the run's own).</summary>
     public string? Data { get; init; }
     /// <summary>The vocabulary (null: each run's, bytes by default).</summary>
@@ -33,17 +30,13 @@ public sealed record SweepSettings
 
     /// <summary>The experiment with these numerics and data applied to every run of its grid.</summary>
     public Experiment Apply(Experiment experiment) =>
-        experiment.WithMatmul(Matmul).WithFusedKernels(FusedKernels).WithData(Data, Vocab);
+        experiment.WithMatmul(Matmul).WithData(Data, Vocab);
 
     /// <summary>A config with these numerics, for a run trained outside a sweep (the κ transplant, fine-tuning).</summary>
-    public TrainConfig Apply(TrainConfig config)
-    {
-        var model = config.Model with { Matmul = Matmul };
-        return config with { Model = FusedKernels ? model.WithFusedKernels() : model };
-    }
+    public TrainConfig Apply(TrainConfig config) => config with { Model = config.Model with { Matmul = Matmul } };
 
-    /// <summary>The folder suffix of these numerics: a results folder holds one kind (-bf16, -fused, -bf16-fused).</summary>
-    public string NumericsSuffix => (Matmul == MatmulPrecision.Bf16 ? "-bf16" : "") + (FusedKernels ? "-fused" : "");
+    /// <summary>The folder suffix of these numerics: a results folder holds one kind ("" or -bf16).</summary>
+    public string NumericsSuffix => Matmul == MatmulPrecision.Bf16 ? "-bf16" : "";
 
     /// <summary>One setting: its name (the flag without "--", and the notebook parameter), the form of its value in the help
     /// ("" for a switch given without a value), its help, and how it is written and read.</summary>
@@ -71,8 +64,6 @@ public sealed record SweepSettings
         // The run's own switch parses it: one declaration of the words and what they mean.
         Word("matmul", "fp32|bf16", ConfigSwitches.Find("--matmul").Help + " in every run (new run ids; results in a folder of their own)",
             s => s.Matmul.Name(), (s, w) => s with { Matmul = ConfigSwitches.Find("--matmul").Set(new TrainConfig(), w).Model.Matmul }),
-        Switch("fused-kernels", "the fused C# GELU (tanh form) and attention kernels: faster on a CPU, not bit for bit (new run ids)",
-            s => s.FusedKernels, (s, v) => s with { FusedKernels = v }),
         Word("data", "FILE|FOLDER|GLOB", "train every run on this corpus (as `train --data`; the paper profile wants C4's shards)",
             s => s.Data, (s, w) => s with { Data = w }),
         Word("vocab", "SPEC", "and this vocabulary (as `train --vocab`, e.g. a 32k SentencePiece model)", s => s.Vocab, (s, w) => s with { Vocab = w }),

@@ -45,8 +45,7 @@ public static class ConfigSwitches
             (c, v) => c with { Model = c.Model with { LogitSoftcap = v } }, (_, v) => v >= 0 ? null : "must be 0 (off) or a positive cap such as 30"),
         Number("--attention-softcap", "attention_softcap", "z ← c·tanh(z/c) on every attention logit (0: off; Gemma 2: 50)", c => c.Model.AttentionSoftcap,
             (c, v) => c with { Model = c.Model with { AttentionSoftcap = v } },
-            (c, v) => v < 0 ? "must be 0 (off) or a positive cap such as 50"
-                : v > 0 && c.Model.Attention == AttentionKind.Fused ? "the fused attention kernel has no cap; use --attention sdpa" : null),
+            (_, v) => v >= 0 ? null : "must be 0 (off) or a positive cap such as 50"),
         Number("--embed-grad-shrink", "embed_grad_shrink", "α: x ← α·x + (1−α)·stopgrad(x) on the embedding output, the embedding's gradient × α (1: off; GLM-130B: 0.1)",
             c => c.Model.EmbedGradShrink, (c, v) => c with { Model = c.Model with { EmbedGradShrink = v } },
             (_, v) => v > 0 && v <= 1 ? null : "must be in (0, 1]: 1 is off, GLM-130B uses 0.1"),
@@ -56,12 +55,7 @@ public static class ConfigSwitches
             Check = c => c.Model.Precision == Precision.Bf16 && c.Model.Matmul == MatmulPrecision.Bf16
                 ? "has no effect with --matmul bf16, whose head and logits are already bfloat16; drop --precision bf16" : null,
         },
-        Enum("--gelu", "gelu", "GELU: tanh (the paper's code base), exact (erf), or fusedtanh (the tanh form in a fused CPU kernel; equal up to float32 rounding, not bit for bit)", c => c.Model.Gelu, (c, v) => c with { Model = c.Model with { Gelu = v } },
-            (c, v) => v == GeluKind.FusedTanh && c.Model.Matmul != MatmulPrecision.Fp32
-                ? "fusedtanh is a float32 kernel and under --matmul bf16 the GELU sees bfloat16: use tanh (libtorch's kernel), or --matmul fp32" : null),
-        Enum("--attention", "attention", "causal attention kernel: sdpa (libtorch's) or fused (C# kernels for the attention and for the q/k/v split with qk-layernorm and RoPE, faster on CPUs with AVX2; equal up to float32 rounding, not bit for bit)", c => c.Model.Attention, (c, v) => c with { Model = c.Model with { Attention = v } },
-            (c, v) => v == AttentionKind.Fused && (c.Model.SeqLen % 8 != 0 || c.Model.Heads < 1 || c.Model.Width % c.Model.Heads != 0 || c.Model.HeadDim % 8 != 0)
-                ? $"fused needs --seq-len and the head dim to be multiples of 8 (the kernel's vectors), here {c.Model.SeqLen} and {(c.Model.Heads >= 1 ? c.Model.HeadDim : 0)}: use sdpa" : null),
+        Enum("--gelu", "gelu", "GELU: tanh (the paper's code base) or exact (erf)", c => c.Model.Gelu, (c, v) => c with { Model = c.Model with { Gelu = v } }),
         Choice("--matmul", "matmul", "bf16: bf16 autocast of every linear layer", c => c.Model.Matmul, (c, v) => c with { Model = c.Model with { Matmul = v } },
             MatmulPrecisions.Choices),
         // The optimizer and schedule.

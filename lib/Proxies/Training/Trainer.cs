@@ -30,10 +30,6 @@ public static class Trainer
         ConfigValidation.Ensure(config);
         TorchRuntime.Start();
         device ??= CPU;
-        // A run labelled fused that ran libtorch's kernels would file its results under the wrong numerics.
-        if (config.Model.FusedKernels && Model.Fused.Kernels.CannotRun(device.type) is { } why)
-            throw new InvalidConfigException([new ConfigError("--attention/--gelu", $"{ConfigSwitches.Find("--attention").Show(config)}/{ConfigSwitches.Find("--gelu").Show(config)}",
-                $"the fused kernels cannot run: {why}; use --attention sdpa --gelu tanh (or drop --fused-kernels)")]);
 
         using var state = new TrainState(config, device, startFrom);
         var hooks = Hooks(config, afterStep, checkpoint);

@@ -64,9 +64,7 @@ public class BadInputTests
         { "--gelu relu", "--gelu" },
         { "--matmul fp16", "--matmul" },
         { "--precision bf16 --matmul bf16", "--precision" },
-        { "--attention flash", "--attention" },
-        { "--attention fused --seq-len 12", "--attention" },
-        { "--gelu fusedtanh --matmul bf16", "--gelu" },
+        { "--gelu fusedtanh", "--gelu" },
     };
 
     public static TheoryData<string, string> SweepCatalogue => new()
@@ -74,7 +72,6 @@ public class BadInputTests
         { "no-such-experiment", "unknown experiment" },
         { "lr-sensitivity --profile huge", "--profile" },
         { "lr-sensitivity --workers 0", "--workers" },
-        { "lr-sensitivity --fused-kernels --device cuda", "--fused-kernels" },
         { "lr-sensitivity --workers -2", "--workers" },
         { "lr-sensitivity --shard 3/2", "--shard" },
         { "lr-sensitivity --shard x", "--shard" },

@@ -10,7 +10,7 @@ public class SweepSettingsTests
 {
     static readonly SweepSettings Everything = new()
     {
-        Profile = Profile.Paper, Matmul = MatmulPrecision.Bf16, FusedKernels = true, Data = "/data/c4/*.json.gz", Vocab = "bpe:512",
+        Profile = Profile.Paper, Matmul = MatmulPrecision.Bf16, Data = "/data/c4/*.json.gz", Vocab = "bpe:512",
         RepeatData = true, Device = "cuda", CheckpointEvery = 100,
     };
 
@@ -58,7 +58,7 @@ public class SweepSettingsTests
         var config = Ladder.For(Profile.Smoke).Base((32, 1, 1), 1e-2);
         Assert.Equal(config.RunId, new SweepSettings().Apply(config).RunId);
         Assert.NotEqual(config.RunId, (new SweepSettings { Matmul = MatmulPrecision.Bf16 }).Apply(config).RunId);
-        Assert.Equal("-bf16-fused", (new SweepSettings { Matmul = MatmulPrecision.Bf16, FusedKernels = true }).NumericsSuffix);
+        Assert.Equal("-bf16", (new SweepSettings { Matmul = MatmulPrecision.Bf16 }).NumericsSuffix);
         Assert.Equal("", new SweepSettings().NumericsSuffix);
     }
 }

@@ -74,18 +74,16 @@ public class SweepTests : TorchTest
         Assert.Equal(8, manifest["configs"]!.AsObject().Count);
     }
 
-    /// <summary>bf16 matmuls, or the fused C# GELU and attention kernels: new run ids, and refused a folder of the
-    /// default runs, whose analysis would pool the two kinds.</summary>
-    [Theory]
-    [InlineData("bf16")]
-    [InlineData("fused kernels")]
-    public void ASweepOfOtherNumericsHasItsOwnRunIdsAndIsRefusedAFolderOfDefaultRuns(string kind)
+    /// <summary>bf16 matmuls: new run ids, and refused a folder of the default runs, whose analysis would pool the two
+    /// kinds.</summary>
+    [Fact]
+    public void ASweepOfOtherNumericsHasItsOwnRunIdsAndIsRefusedAFolderOfDefaultRuns()
     {
         var root = Directory.CreateTempSubdirectory().FullName;
-        var other = kind == "bf16" ? Smoke.WithMatmul(MatmulPrecision.Bf16) : Smoke.WithFusedKernels(true);
+        var other = Smoke.WithMatmul(MatmulPrecision.Bf16);
         var defaultIds = Sweep.Plan(Smoke, Profile.Smoke, Shard.All).Select(c => c.RunId);
         var otherPlan = Sweep.Plan(other, Profile.Smoke, Shard.All);
-        Assert.All(otherPlan, c => Assert.Equal(kind == "bf16" ? "bf16" : "fp32 with fused kernels", c.Model.Numerics));
+        Assert.All(otherPlan, c => Assert.Equal("bf16", c.Model.Numerics));
         Assert.Empty(otherPlan.Select(c => c.RunId).Intersect(defaultIds));
 
         var oneRun = new Shard(0, 8);
@@ -93,17 +91,6 @@ public class SweepTests : TorchTest
         var refused = Assert.Throws<InvalidConfigException>(() => Sweep.Run(other, Profile.Smoke, root, new InProcessExecutor("cpu", 1), oneRun));
         Assert.Contains("already holds fp32 runs", refused.Errors.Single().Allowed);
         Assert.Single(new ResultsStore(root, Smoke.Name).Runs());
-    }
-
-    [Fact]
-    public void FusedKernelsReplaceTheTanhGeluAndTheAttentionOnly()
-    {
-        var m = new ModelConfig();
-        Assert.Equal((GeluKind.FusedTanh, AttentionKind.Fused), (m.WithFusedKernels().Gelu, m.WithFusedKernels().Attention));
-        Assert.Equal(GeluKind.Exact, (m with { Gelu = GeluKind.Exact }).WithFusedKernels().Gelu);   // exact GELU has no fused kernel
-        Assert.Equal(m with { Gelu = GeluKind.FusedTanh, Attention = AttentionKind.Fused }, m.WithFusedKernels());
-        Assert.False(m.FusedKernels);
-        Assert.True((m with { Attention = AttentionKind.Fused }).FusedKernels);
     }
 
     [Fact]

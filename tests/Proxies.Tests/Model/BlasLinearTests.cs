@@ -6,16 +6,17 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Proxies.Tests.Model;
 
-/// <summary>Tests that set the process-wide GEMM backend run alone, so no other test trains under a backend it did not ask for.</summary>
+/// <summary>Tests that set the process-wide GEMM backend or fused kernels (Runtime.CpuNumerics) run alone, so no other
+/// test trains under numerics it did not ask for.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ProcessWideGemmBackend
+public sealed class ProcessWideCpuNumerics
 {
-    public const string Name = "process-wide GEMM backend";
+    public const string Name = "process-wide CPU numerics";
 }
 
 /// <summary>OpenBLAS's x·Wᵀ behind autograd (Model/Gemm/BlasLinear.cs) against float64, and a model trained under it
 /// against one trained with libtorch's products.</summary>
-[Collection(ProcessWideGemmBackend.Name)]
+[Collection(ProcessWideCpuNumerics.Name)]
 public class BlasLinearTests : TorchTest
 {
     static void NeedOpenBlas() => Optional.Need(OpenBlas.Problem);

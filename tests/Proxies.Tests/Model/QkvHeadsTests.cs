@@ -23,16 +23,16 @@ public class QkvHeadsTests : TorchTest
         var (qGain64, kGain64) = (rand(headDim, dtype: float64).Plus(0.5), rand(headDim, dtype: float64).Plus(0.5));
         var weights = Enumerable.Range(0, 3).Select(_ => randn(b, heads, t, headDim, dtype: float64)).ToArray();
         Optional.Need(Proxies.Model.Fused.FusedQkvHeads.Take(qkv64.to(float32)) ? null : "the fused kernels need 256-bit vectors (AVX2), which this CPU lacks");
-        Tensor[] Run(AttentionKind kind, ScalarType dtype)
+        Tensor[] Run(bool fusedForm, ScalarType dtype)
         {
             var (qkv, qGain, kGain) = (qkv64.to(dtype).requires_grad_(true), qGain64.to(dtype).requires_grad_(true), kGain64.to(dtype).requires_grad_(true));
-            var (q, k, v) = QkvHeads.Apply(qkv, heads, qGain, kGain, 1e-5, rope, kind);
+            var (q, k, v) = fusedForm ? QkvHeads.FusedForm(qkv, heads, qGain, kGain, 1e-5, rope) : QkvHeads.Composed(qkv, heads, qGain, kGain, 1e-5, rope);
             new[] { q, k, v }.Select((y, i) => (y.to(float64) * weights[i]).sum()).Aggregate((x, y) => x.Plus(y)).backward();
             return [q.detach().to(float64), k.detach().to(float64), v.detach().to(float64), qkv.grad!.to(float64), qGain.grad!.to(float64), kGain.grad!.to(float64)];
         }
-        var fused = Run(AttentionKind.Fused, float32);
-        var composed = Run(AttentionKind.Sdpa, float32);
-        var reference = Run(AttentionKind.Sdpa, float64);
+        var fused = Run(true, float32);
+        var composed = Run(false, float32);
+        var reference = Run(false, float64);
         string[] names = ["q", "k", "v", "dqkv", "dq_gain", "dk_gain"];
         for (int i = 0; i < names.Length; i++)
         {
@@ -55,10 +55,10 @@ public class QkvHeadsTests : TorchTest
         var qkv0 = randn(4, 24, 3 * heads * headDim);
         var weights = Enumerable.Range(0, 3).Select(_ => randn(4, heads, 24, headDim)).ToArray();
         Optional.Need(Proxies.Model.Fused.FusedQkvHeads.Take(qkv0) ? null : "the fused kernels need 256-bit vectors (AVX2), which this CPU lacks");
-        float[][] Run(AttentionKind kind)
+        float[][] Run(bool fusedForm)
         {
             var qkv = qkv0.detach().requires_grad_(true);
-            var (q, k, v) = QkvHeads.Apply(qkv, heads, null, null, 1e-5, rope, kind);
+            var (q, k, v) = fusedForm ? QkvHeads.FusedForm(qkv, heads, null, null, 1e-5, rope) : QkvHeads.Composed(qkv, heads, null, null, 1e-5, rope);
             new[] { q, k, v }.Select((y, i) => (y * weights[i]).sum()).Aggregate((x, y) => x.Plus(y)).backward();
             return new[] { q, k, v, qkv.grad! }.Select(x => x.contiguous().data<float>().ToArray()).ToArray();
         }
@@ -66,7 +66,7 @@ public class QkvHeadsTests : TorchTest
         set_num_threads(2);
         try
         {
-            var (fused, composed) = (Run(AttentionKind.Fused), Run(AttentionKind.Sdpa));
+            var (fused, composed) = (Run(true), Run(false));
             for (int i = 0; i < 4; i++) Assert.Equal(composed[i], fused[i]);
         }
         finally { set_num_threads(threads); }

@@ -19,17 +19,10 @@ public class WorkbookParametersTests
             NotebookParameters.Set("matmul", "bf16");
             Assert.Equal(MatmulPrecision.Bf16, Workbook.Settings.Matmul);
             Assert.EndsWith(Path.Combine("results", "smoke-bf16"), Workbook.ResultsRoot);
-            NotebookParameters.Set("fused-kernels", "true");
-            Assert.True(Workbook.Settings.FusedKernels);
-            Assert.EndsWith(Path.Combine("results", "smoke-bf16-fused"), Workbook.ResultsRoot);
             // Runs a notebook trains itself (the κ transplant, progressive sensitivity) take the same numerics.
-            var own = Workbook.WithNumerics(new Proxies.Training.TrainConfig()).Model;
-            // Under bf16 matmuls the GELU sees bfloat16, which the float32 GELU kernel does not take: only attention is fused.
-            Assert.Equal((MatmulPrecision.Bf16, GeluKind.Tanh, AttentionKind.Fused), (own.Matmul, own.Gelu, own.Attention));
-            NotebookParameters.Set("matmul", "fp32");
-            Assert.Equal(GeluKind.FusedTanh, Workbook.WithNumerics(new Proxies.Training.TrainConfig()).Model.Gelu);
-            NotebookParameters.Set("fused-kernels", "yes");
-            Assert.Contains("--fused-kernels yes: must be true or false", Assert.Throws<ArgumentException>(() => Workbook.Settings.FusedKernels).Message);
+            Assert.Equal(MatmulPrecision.Bf16, Workbook.WithNumerics(new Proxies.Training.TrainConfig()).Model.Matmul);
+            NotebookParameters.Set("repeat-data", "yes");
+            Assert.Contains("--repeat-data yes: must be true or false", Assert.Throws<ArgumentException>(() => Workbook.Settings.RepeatData).Message);
             NotebookParameters.Set("matmul", "fp16");
             Assert.Contains("--matmul fp16: must be one of fp32, bf16", Assert.Throws<ArgumentException>(() => Workbook.Settings.Matmul).Message);
         }

@@ -12,9 +12,8 @@ namespace Proxies.Model.Fused;
 /// masked half. Per slice, with P = softmax rows and ℓᵢ = logsumexp of row i (saved; P is recomputed, not stored):
 ///   forward  P = exp(s·q kᵀ − ℓ), y = P v;
 ///   backward Dᵢ = dyᵢ·yᵢ, dP = dy vᵀ, dS = s·P∘(dP − D), dq = dS k, dk = dSᵀ q, dv = Pᵀ dy.
-/// Not bit for bit SDPA (other summation orders, its own exp), so it runs only when asked for (`--attention fused`,
-/// <see cref="AttentionKind.Fused"/>) and where <see cref="Take"/> says; <see cref="CausalAttention.Apply"/> runs
-/// libtorch's SDPA elsewhere. Tested against float64, values and gradients.
+/// Not bit for bit SDPA (other summation orders, its own exp): it runs where <see cref="Take"/> says, and
+/// <see cref="CausalAttention.Apply"/> runs libtorch's SDPA elsewhere. Tested against float64, values and gradients.
 /// </summary>
 public sealed class FusedCausalAttention : autograd.SingleTensorFunction<FusedCausalAttention>
 {

@@ -12,9 +12,8 @@ namespace Proxies.Model.Fused;
 ///   y = ½x(1 + t),   dy/dx = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²).
 /// tanh is a rational approximation (<see cref="Tanh"/>); t is recomputed in the backward pass rather than stored.
 /// Against float64 its values are as close as libtorch's float32 kernel and its gradients within 2.6× libtorch's own
-/// float32 error (7e-6 near |x| = 5, where 1 − t² loses digits in float32; tested), but not bit for bit, so it
-/// runs only when asked for (`--gelu fusedtanh`, <see cref="GeluKind.FusedTanh"/>), and where <see cref="Kernels.Take"/> says;
-/// <see cref="Gelu.Apply"/> runs libtorch's tanh form elsewhere.
+/// float32 error (7e-6 near |x| = 5, where 1 − t² loses digits in float32; tested), not bit for bit; it runs where
+/// <see cref="Kernels.Take"/> says, and <see cref="Gelu.Apply"/> runs libtorch's tanh form elsewhere.
 /// </summary>
 public sealed class FusedGeluTanh : autograd.SingleTensorFunction<FusedGeluTanh>
 {

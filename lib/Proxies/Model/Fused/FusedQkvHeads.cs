@@ -16,8 +16,8 @@ namespace Proxies.Model.Fused;
 ///   backward gz = R⁻¹ dy, dg += gz∘x̂, dx̂ = gz∘g, dx = r·(dx̂ − mean(dx̂) − x̂·mean(dx̂∘x̂)).
 /// μ and r of each row are saved for the backward pass (x̂ is recomputed from them). The rotation is
 /// <see cref="FusedRope"/>'s, so without qk-layernorm the outputs are bit for bit the composed ones; the normalisation
-/// sums in another order than libtorch's, so with it they are not, which is why this runs only under
-/// `--attention fused` (<see cref="QkvHeads.Apply"/>). Tested against float64, values and gradients.
+/// sums in another order than libtorch's, so with it they are not: it runs where <see cref="Kernels"/> allows
+/// (<see cref="QkvHeads.Apply"/>). Tested against float64, values and gradients.
 /// </summary>
 public sealed class FusedQkvHeads : autograd.MultiTensorFunction<FusedQkvHeads>
 {

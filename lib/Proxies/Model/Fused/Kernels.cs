@@ -4,23 +4,58 @@ using static TorchSharp.torch;
 namespace Proxies.Model.Fused;
 
 /// <summary>
-/// The fused CPU kernels' switch and their access to tensor memory. A fused op is used when <see cref="Enabled"/> and
-/// the tensor is one its kernel takes (CPU, float32); otherwise the model runs the composed libtorch form, which is the
-/// reference the fused ops are tested against (in float64, values and gradients). Off only to measure what they save
-/// (`bench --fused off`). The kernels are C# with 256-bit vectors (AVX2 on x86-64), so nothing is compiled at install
-/// time; a CPU without them (Arm64's NEON is 128 bits) runs the composed forms.
+/// The fused CPU kernels (the tanh GELU, causal attention, and the q/k/v split with qk-layernorm and RoPE) and their
+/// access to tensor memory. They agree with libtorch's kernels up to float32 rounding (tested against float64, values
+/// and gradients), as two GEMM libraries or two CPUs do, so, like the GEMM backend, they are the process's choice and
+/// not a run's config: PROXIES_KERNELS=fused (the default) runs them wherever a tensor is one they take (CPU, float32,
+/// the shapes each kernel states), libtorch's composed forms elsewhere; PROXIES_KERNELS=libtorch runs libtorch's
+/// everywhere (`bench --fused off` times that). The kernels are C# with 256-bit vectors (AVX2 and FMA on x86-64), so
+/// nothing is compiled at install time; a CPU without them (Arm64's NEON is 128 bits) runs the composed forms.
 /// </summary>
 public static class Kernels
 {
-    public static bool Enabled { get; set; } = true;
+    public const string Variable = "PROXIES_KERNELS";
+
+    public static (string Word, bool Fused)[] Choices { get; } = [("fused", true), ("libtorch", false)];
+
+    static bool? enabled;
+
+    /// <summary>Whether the fused kernels run where they can (PROXIES_KERNELS until set). A misspelt PROXIES_KERNELS
+    /// throws here, at the first use, saying what is allowed.</summary>
+    public static bool Enabled { get => enabled ??= FromEnvironment(); set => enabled = value; }
 
     /// <summary>Why the fused kernels cannot run on a <paramref name="device"/> here, or null: they are CPU kernels for
     /// 256-bit vectors with fused multiply-add (AVX2 and FMA on x86-64).</summary>
     public static string? CannotRun(TorchSharp.DeviceType device) =>
-        !Enabled ? "they are turned off (bench --fused off)"
+        !Enabled ? $"{Variable}=libtorch"
         : device != TorchSharp.DeviceType.CPU ? $"they are CPU kernels and this run is on {device}"
         : !Vector256.IsHardwareAccelerated || !System.Runtime.Intrinsics.X86.Fma.IsSupported ? "this CPU lacks the AVX2 and FMA instructions they are written for"
         : null;
+
+    /// <summary>The kernels in use on the CPU in a word, for provenance: "fused" or "libtorch".</summary>
+    public static string Label => CannotRun(TorchSharp.DeviceType.CPU) is null ? "fused" : "libtorch";
+
+    /// <summary>One line for logs: which GELU and attention kernels a CPU run uses, and why.</summary>
+    public static string Describe() => CannotRun(TorchSharp.DeviceType.CPU) is { } why
+        ? $"kernels: libtorch's GELU and attention ({why})"
+        : $"kernels: the fused C# GELU (tanh form) and attention wherever a run's tensors allow ({Variable}=libtorch for libtorch's)";
+
+    /// <summary>What is wrong with PROXIES_KERNELS, or null when it is unset or one of <see cref="Choices"/>; the CLI
+    /// refuses to start on it.</summary>
+    public static string? EnvironmentError() => Parse(Environment.GetEnvironmentVariable(Variable)).Error;
+
+    static bool FromEnvironment()
+    {
+        var (value, error) = Parse(Environment.GetEnvironmentVariable(Variable));
+        return error is null ? value : throw new ArgumentException(error);
+    }
+
+    static (bool Value, string? Error) Parse(string? word)
+    {
+        if (string.IsNullOrEmpty(word)) return (true, null);
+        foreach (var (w, v) in Choices) if (w == word.ToLowerInvariant()) return (v, null);
+        return (true, $"{Variable}={word}: must be one of {string.Join(", ", Choices.Select(c => c.Word))}");
+    }
 
     /// <summary>Whether a fused kernel can take <paramref name="x"/>: a CPU float32 tensor on a CPU with 256-bit vectors.</summary>
     public static bool Take(Tensor x) =>
