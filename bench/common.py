@@ -85,10 +85,37 @@ def random_stream(torch, seed, n=1 << 20):
     return torch.randint(0, 256, (n,), dtype=torch.uint8, generator=torch.Generator().manual_seed(seed))
 
 
-def row(name, ms, probed_ms, peak):
-    """One config's JSON row, the schema `bench --json` writes too."""
+def step_gemm_ms(torch, name, trials=3):
+    """StepGemms.cs: a step's weight products timed alone at the model's shapes, best of `trials` after a warm-up. For
+    every linear layer (per block q/k/v, output, MLP in and out; then the head) the forward product x·Wᵀ and the
+    backward ones g·W and gᵀ·x, with B·T rows, in float32: the ceiling for this model in this library."""
+    import time
+    width, depth, heads, seq_len, batch = CONFIGS[name]
+    rows, d, hidden = batch * seq_len, width, 4 * width
+    shapes = [(3 * d, d), (d, d), (hidden, d), (d, hidden)] * depth + [(VOCAB, d)]
+    operands = {s: (torch.randn(rows, s[1]), torch.randn(s[0], s[1]), torch.randn(rows, s[0])) for s in set(shapes)}
+
+    def one_step():
+        for s in shapes:
+            x, w, g = operands[s]
+            torch.nn.functional.linear(x, w)
+            g.matmul(w)
+            g.t().matmul(x)
+
+    with torch.no_grad():
+        one_step()
+        best = float("inf")
+        for _ in range(trials):
+            start = time.perf_counter()
+            one_step()
+            best = min(best, time.perf_counter() - start)
+    return 1000.0 * best
+
+
+def row(name, ms, probed_ms, peak, gemm_ms=None):
+    """One config's JSON row, the schema `bench --json` writes too (gemm_ms: `step_gemm_ms`)."""
     width, depth, heads, seq_len, batch = CONFIGS[name]
     gflops = flops_per_step(width, depth, seq_len, batch) / (ms / 1000) / 1e9
     return {"name": name, "width": width, "depth": depth, "heads": heads, "seq_len": seq_len, "batch_size": batch,
             "ms_per_step": ms, "tokens_per_s": batch * seq_len / (ms / 1000), "gflops": gflops, "mfu": gflops / peak,
-            "probe_overhead": None if probed_ms is None else probed_ms / ms}
+            "probe_overhead": None if probed_ms is None else probed_ms / ms, "step_gemm_ms": gemm_ms}

@@ -298,7 +298,8 @@ def print_tables(columns, threads, withheld):
                 print("  %-24s %10s" % (label, "(missing)"))
                 continue
             mfu = r.get("mfu")
-            # The step over its own weight GEMMs timed alone at the model's shapes (bench's step_gemm_ms; Proxies only).
+            # The step over its own weight GEMMs timed alone at the model's shapes (step_gemm_ms: bench's, and the
+            # PyTorch scripts' from bench/common.py, fp32 only).
             gemms = ratio(r.get("ms_per_step"), r.get("step_gemm_ms"))
             print("  %-24s %10s %11s %7s %9s %10s" % (
                 label, fmt(r.get("ms_per_step"), ".1f"), fmt(r.get("tokens_per_s"), ",.0f"),

@@ -420,7 +420,7 @@ def main():
         cfg = CONFIGS[name]
         plain = ms_per_step(cfg, stream, ARGS.steps, ARGS.warmup, False, ARGS.seed)
         probed = ms_per_step(cfg, stream, ARGS.steps, ARGS.warmup, True, ARGS.seed)
-        rows.append(common.row(name, plain, probed, peak))
+        rows.append(common.row(name, plain, probed, peak, common.step_gemm_ms(torch, name) if ARGS.matmul == "fp32" else None))
         if not ARGS.json:
             sys.stderr.write("  %s done\n" % name)
     if ARGS.json:

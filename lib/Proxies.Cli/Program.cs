@@ -29,7 +29,7 @@ public static class Program
         var rest = args[1..];
         try
         {
-            if (Proxies.Runtime.CpuNumerics.EnvironmentError() is { } numerics) throw new UsageException(numerics);
+            if (Proxies.Model.CpuNumerics.EnvironmentError() is { } numerics) throw new UsageException(numerics);
             return args[0] switch
             {
                 "train" when rest.Contains("--help") => PrintHelp(TrainVerb.Help),

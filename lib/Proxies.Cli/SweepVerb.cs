@@ -52,7 +52,7 @@ public static class SweepVerb
         // The workers inherit PROXIES_GEMM and PROXIES_KERNELS; --device auto is resolved as they will resolve it, so a
         // GPU sweep says nothing of CPU kernels.
         if (device != "cuda" && Proxies.Runtime.TorchRuntime.ResolveDevice(device).type == TorchSharp.DeviceType.CPU)
-            Console.WriteLine(Proxies.Runtime.CpuNumerics.Describe());
+            Console.WriteLine(Proxies.Model.CpuNumerics.Describe());
         var executor = Executor(workers, device, threads, settings.CheckpointEvery);
         Console.WriteLine($"sweep {experiment.Name} ({profile.Name()}, shard {shard}): {plan.Count} runs, {workers} worker{(workers > 1 ? "s" : "")} -> {Path.Combine(outRoot, experiment.Name)}");
         ProgressBar? bar = null;

@@ -83,7 +83,7 @@ public static class TrainVerb
 
         TorchRuntime.Start(threads);
         var device = TorchRuntime.ResolveDevice(deviceName);
-        if (device.type == TorchSharp.DeviceType.CPU) Console.WriteLine(Runtime.CpuNumerics.Describe());
+        if (device.type == TorchSharp.DeviceType.CPU) Console.WriteLine(Model.CpuNumerics.Describe());
         var m = config.Model;
         Console.WriteLine($"train {config.RunId}: d {m.Width}, {m.Depth} layers, {m.Heads} heads, seq {m.SeqLen}, batch {config.BatchSize}, " +
                           $"{config.Steps} steps, lr {config.Lr:G3}, qk-LN {(m.QkLayerNorm ? "on" : "off")}, z-loss {config.ZLoss:G3}, on {device.type}");

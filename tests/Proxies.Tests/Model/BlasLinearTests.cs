@@ -6,7 +6,7 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Proxies.Tests.Model;
 
-/// <summary>Tests that set the process-wide GEMM backend or fused kernels (Runtime.CpuNumerics) run alone, so no other
+/// <summary>Tests that set the process-wide GEMM backend or fused kernels (Model.CpuNumerics) run alone, so no other
 /// test trains under numerics it did not ask for.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ProcessWideCpuNumerics

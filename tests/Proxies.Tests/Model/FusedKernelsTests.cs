@@ -91,7 +91,7 @@ public class FusedKernelsTests : TorchTest
         {
             Environment.SetEnvironmentVariable(Kernels.Variable, "mkl");
             Assert.Equal("PROXIES_KERNELS=mkl: must be one of fused, libtorch", Kernels.EnvironmentError());
-            Assert.Equal("PROXIES_KERNELS=mkl: must be one of fused, libtorch", Proxies.Runtime.CpuNumerics.EnvironmentError());
+            Assert.Equal("PROXIES_KERNELS=mkl: must be one of fused, libtorch", Proxies.Model.CpuNumerics.EnvironmentError());
             Environment.SetEnvironmentVariable(Kernels.Variable, "Libtorch");
             Assert.Null(Kernels.EnvironmentError());
         }

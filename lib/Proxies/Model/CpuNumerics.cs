@@ -1,7 +1,7 @@
 using Proxies.Model.Fused;
 using Proxies.Model.Gemm;
 
-namespace Proxies.Runtime;
+namespace Proxies.Model;
 
 /// <summary>The process's two choices of CPU kernels: the library that multiplies the linear layers
 /// (<see cref="GemmBackends"/>) and the fused GELU and attention kernels (<see cref="Kernels"/>). Each changes float32
