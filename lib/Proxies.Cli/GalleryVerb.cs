@@ -19,7 +19,8 @@ public static class GalleryVerb
         Run from the workbook's root. Needs Chromium (for the PNGs). Trains nothing: a sweep whose runs are not all in
         results/quick stops its notebook with the `sweep` command that would complete it. What a page computes live
         (the μParam coordinate check, the κ transplant) runs with libtorch's GELU and attention, the kernels the
-        committed results were trained with (PROXIES_KERNELS=libtorch).
+        committed results were trained with (PROXIES_KERNELS=libtorch); the GEMM library is this machine's, whose
+        rounding moves those parts by about 1e-6, inside the check's tolerance.
         """;
 
     const string PageFolder = "docs/gallery", NotebookFolder = "notebooks";

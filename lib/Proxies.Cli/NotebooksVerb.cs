@@ -10,7 +10,7 @@ public static class NotebooksVerb
 {
     public static string Help => $"""
         notebooks [PATHS...]: run notebooks headless in the .NET Interactive kernel (default: every notebooks/*.ipynb), in order.
-          --out DIR (runs/notebooks)   --results DIR (the notebooks' ../results/<profile>, -bf16 and -fused by numerics)
+          --out DIR (runs/notebooks)   --results DIR (the notebooks' ../results/<profile>, or <profile>-bf16)
         {SweepSettings.Help()}
           --export FORMAT:SIZE[,...]  also write every figure as pdf, svg or png at a size: screen (900 × 500 px), column
                               (one column of a two-column paper, 3.3 in) or page (its full text width, 6.9 in), e.g.

@@ -31,13 +31,12 @@ public static class Workbook
 
     /// <summary>Where sweeps go: the committed reference results (results/&lt;profile&gt;) unless told otherwise,
     /// so the quick profile opens instantly from the committed runs and any missing run is trained. bf16 runs go to
-    /// results/&lt;profile&gt;-bf16 and fused-kernel runs to results/&lt;profile&gt;-fused (or -bf16-fused): a folder
-    /// holds one kind of numerics.</summary>
+    /// results/&lt;profile&gt;-bf16: a folder holds one kind of numerics.</summary>
     public static string ResultsRoot => Path.GetFullPath(NotebookParameters.TryGet("results") ?? CommittedResults(Settings));
 
     static string CommittedResults(SweepSettings s) => Path.Combine("..", "results", s.Profile.Name() + s.NumericsSuffix);
 
-    /// <summary>A config with the notebook's numerics (matmul precision, fused kernels), for a run a notebook trains itself
+    /// <summary>A config with the notebook's numerics (the matmul precision), for a run a notebook trains itself
     /// rather than through <see cref="Sweep"/>, which applies them to every run of its grid.</summary>
     public static TrainConfig WithNumerics(TrainConfig c) => Settings.Apply(c);
 

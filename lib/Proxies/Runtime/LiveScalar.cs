@@ -8,8 +8,9 @@ namespace Proxies.Runtime;
 /// only its native handle on. Nothing keeps the managed Scalar alive while libtorch runs, so a garbage collection
 /// started by another thread (a progress writer, the test host, the autograd engine) can run its finalizer and free
 /// it mid-call. Training runs aborted that way in masked_fill, comparisons and the histogram's bins ("Expected false
-/// to be true" from Scalar::toFloat / toDouble), about once in a CI run. lib/BannedSymbols.txt refuses those
-/// conversions at build time, so every number reaches libtorch through here.
+/// to be true" from Scalar::toFloat / toDouble), about once in a CI run. So every number reaches libtorch through here;
+/// a test reads the workbook's compiled code for any call that would make a temporary Scalar
+/// (tests/Proxies.Tests/Runtime/LiveScalarTests.cs).
 ///
 /// A Scalar from <see cref="Of(double)"/> is for the argument of a call made right away: each thread keeps its last
 /// <see cref="Kept"/> Scalars referenced and disposes the oldest when it makes a new one, long after the synchronous

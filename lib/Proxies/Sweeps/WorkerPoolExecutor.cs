@@ -48,6 +48,7 @@ public sealed class WorkerPoolExecutor(string fileName, IReadOnlyList<string> ar
                         // A worker that dies without an answer (killed for memory, a native abort) gets its run once more,
                         // in a fresh worker that goes on from the run's last checkpoint; an answer is a refusal, kept.
                         Console.Error.WriteLine($"{config.RunId}: {reason}; running it once more");
+                        TryKill(process);                  // one that outlived the wait must not write beside its successor
                         queue.Enqueue(config);
                         process = null;
                         continue;

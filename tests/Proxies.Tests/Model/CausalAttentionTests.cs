@@ -32,7 +32,7 @@ public class CausalAttentionTests : TorchTest
         double scale = muParamScale ? 1.0 / d : 1.0 / Math.Sqrt(d);
         var (q64, k64, v64) = (randn(2, 3, t, d, dtype: float64) * LiveScalar.Of(qGain), randn(2, 3, t, d, dtype: float64), randn(2, 3, t, d, dtype: float64));
         var weight = randn(2, 3, t, d, dtype: float64);
-        Optional.Need(Proxies.Model.Fused.FusedCausalAttention.Take(q64.to(float32)) ? null : "the fused attention kernel needs AVX2 and FMA, which this CPU lacks");
+        Optional.Need(Proxies.Model.Fused.Kernels.HardwareProblem);
         (Tensor Y, Tensor Dq, Tensor Dk, Tensor Dv) Run(Func<Tensor, Tensor, Tensor, Tensor> attention, ScalarType dtype)
         {
             var (q, k, v) = (q64.to(dtype).requires_grad_(true), k64.to(dtype).requires_grad_(true), v64.to(dtype).requires_grad_(true));

@@ -10,7 +10,7 @@ namespace Proxies.Tests.Model;
 [Collection(ProcessWideCpuNumerics.Name)]
 public class FusedKernelsTests : TorchTest
 {
-    static void NeedKernels() => Optional.Need(Kernels.CannotRun(TorchSharp.DeviceType.CPU) is { } why && Kernels.Enabled ? $"the fused kernels cannot run: {why}" : null);
+    static void NeedKernels() => Optional.Need(Kernels.HardwareProblem is { } why ? $"the fused kernels cannot run: {why}" : null);
 
     /// <summary>A Transformer with the fused GELU, q/k/v split and attention gives libtorch's loss and gradients up to
     /// float32 rounding (and not bit for bit, so the kernels did run), over a batch on 2 threads, which splits the
@@ -31,6 +31,7 @@ public class FusedKernelsTests : TorchTest
             return (loss.item<float>(), cat(model.parameters().Select(p => p.grad!.flatten()).ToArray()));
         }
         int threads = get_num_threads();
+        bool before = Kernels.Enabled;
         set_num_threads(2);
         try
         {
@@ -40,7 +41,7 @@ public class FusedKernelsTests : TorchTest
             Assert.True(gradError < 1e-4 * scale, $"largest gradient difference {gradError:G3} against a largest gradient {scale:G3}");
             Assert.False(libtorch.Grads.equal(fused.Grads).all().item<bool>(), "bit for bit libtorch's model: the fused kernels did not run");
         }
-        finally { set_num_threads(threads); Kernels.Enabled = true; }
+        finally { set_num_threads(threads); Kernels.Enabled = before; }
     }
 
     /// <summary>Trained for a few steps, the two end within rounding of each other, and the run's id is the same:
@@ -53,6 +54,7 @@ public class FusedKernelsTests : TorchTest
         {
             Model = new ModelConfig { Width = 32, Depth = 2, Heads = 1, SeqLen = 16 }, BatchSize = 4, Steps = 8, WarmupSteps = 2, Lr = 0.003, ProbeEvery = 1,
         };
+        bool before = Kernels.Enabled;
         try
         {
             Kernels.Enabled = false;
@@ -65,12 +67,13 @@ public class FusedKernelsTests : TorchTest
             Assert.Equal(a.Length, b.Length);
             for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) < 1e-4, $"step {i}: loss {a[i]} with libtorch's kernels, {b[i]} with the fused ones");
         }
-        finally { Kernels.Enabled = true; }
+        finally { Kernels.Enabled = before; }
     }
 
     [Fact]
     public void TheLogSaysWhichKernelsRunAndHowToChange()
     {
+        bool before = Kernels.Enabled;
         try
         {
             Kernels.Enabled = false;
@@ -80,7 +83,7 @@ public class FusedKernelsTests : TorchTest
             Assert.Equal(Kernels.CannotRun(TorchSharp.DeviceType.CPU) is null ? "fused" : "libtorch", Kernels.Label);
             if (Kernels.CannotRun(TorchSharp.DeviceType.CPU) is null) Assert.Contains("PROXIES_KERNELS=libtorch for libtorch's", Kernels.Describe());
         }
-        finally { Kernels.Enabled = true; }
+        finally { Kernels.Enabled = before; }
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public class GeluTests : TorchTest
             (y.to(float64) * weight).sum().backward();
             return (y.detach().to(float64), x.grad!.to(float64));
         }
-        Optional.Need(Proxies.Model.Fused.Kernels.Take(x64.to(float32)) ? null : "the fused kernels need 256-bit vectors (AVX2), which this CPU lacks");
+        Optional.Need(Proxies.Model.Fused.Kernels.HardwareProblem);
         var fused = Run(x => Proxies.Model.Fused.FusedGeluTanh.apply(x), float32);
         var reference = Run(Gelu.LibtorchTanh, float64);
         var libtorch = Run(Gelu.LibtorchTanh, float32);

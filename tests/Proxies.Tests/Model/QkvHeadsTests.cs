@@ -22,7 +22,7 @@ public class QkvHeadsTests : TorchTest
         var qkv64 = (randn(b, t, 3 * heads * headDim, dtype: float64) * LiveScalar.Of(2)).Plus(3);
         var (qGain64, kGain64) = (rand(headDim, dtype: float64).Plus(0.5), rand(headDim, dtype: float64).Plus(0.5));
         var weights = Enumerable.Range(0, 3).Select(_ => randn(b, heads, t, headDim, dtype: float64)).ToArray();
-        Optional.Need(Proxies.Model.Fused.FusedQkvHeads.Take(qkv64.to(float32)) ? null : "the fused kernels need 256-bit vectors (AVX2), which this CPU lacks");
+        Optional.Need(Proxies.Model.Fused.Kernels.HardwareProblem);
         Tensor[] Run(bool fusedForm, ScalarType dtype)
         {
             var (qkv, qGain, kGain) = (qkv64.to(dtype).requires_grad_(true), qGain64.to(dtype).requires_grad_(true), kGain64.to(dtype).requires_grad_(true));
@@ -54,7 +54,7 @@ public class QkvHeadsTests : TorchTest
         manual_seed(6);
         var qkv0 = randn(4, 24, 3 * heads * headDim);
         var weights = Enumerable.Range(0, 3).Select(_ => randn(4, heads, 24, headDim)).ToArray();
-        Optional.Need(Proxies.Model.Fused.FusedQkvHeads.Take(qkv0) ? null : "the fused kernels need 256-bit vectors (AVX2), which this CPU lacks");
+        Optional.Need(Proxies.Model.Fused.Kernels.HardwareProblem);
         float[][] Run(bool fusedForm)
         {
             var qkv = qkv0.detach().requires_grad_(true);

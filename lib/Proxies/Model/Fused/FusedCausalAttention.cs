@@ -22,7 +22,7 @@ public sealed class FusedCausalAttention : autograd.SingleTensorFunction<FusedCa
     /// <summary>Whether the kernel takes these q, k, v (B, H, T, d_h): float32 on a CPU with 256-bit vectors and fused
     /// multiply-add, d_h and T multiples of 8 (the kernel's vector width).</summary>
     public static bool Take(Tensor q) =>
-        Kernels.Take(q) && System.Runtime.Intrinsics.X86.Fma.IsSupported && q.dim() == 4 && q.shape[^1] % 8 == 0 && q.shape[^2] % 8 == 0;
+        Kernels.Take(q) && q.dim() == 4 && q.shape[^1] % 8 == 0 && q.shape[^2] % 8 == 0;
 
     /// <summary>vars: q, k, v (B, H, T, d_h) float32 on the CPU, and the logit scale s (double).</summary>
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)

@@ -29,8 +29,12 @@ public static class Kernels
     public static string? CannotRun(TorchSharp.DeviceType device) =>
         !Enabled ? $"{Variable}=libtorch"
         : device != TorchSharp.DeviceType.CPU ? $"they are CPU kernels and this run is on {device}"
-        : !Vector256.IsHardwareAccelerated || !System.Runtime.Intrinsics.X86.Fma.IsSupported ? "this CPU lacks the AVX2 and FMA instructions they are written for"
-        : null;
+        : HardwareProblem;
+
+    /// <summary>Why this CPU cannot run the kernels whatever <see cref="Enabled"/> says, or null: they are written for
+    /// 256-bit vectors with fused multiply-add (AVX2 and FMA on x86-64).</summary>
+    public static string? HardwareProblem =>
+        !Vector256.IsHardwareAccelerated || !System.Runtime.Intrinsics.X86.Fma.IsSupported ? "this CPU lacks the AVX2 and FMA instructions they are written for" : null;
 
     /// <summary>The kernels in use on the CPU in a word, for provenance: "fused" or "libtorch".</summary>
     public static string Label => CannotRun(TorchSharp.DeviceType.CPU) is null ? "fused" : "libtorch";
@@ -59,7 +63,7 @@ public static class Kernels
 
     /// <summary>Whether a fused kernel can take <paramref name="x"/>: a CPU float32 tensor on a CPU with 256-bit vectors.</summary>
     public static bool Take(Tensor x) =>
-        Enabled && Vector256.IsHardwareAccelerated && x.device_type == TorchSharp.DeviceType.CPU && x.dtype == ScalarType.Float32;
+        Enabled && HardwareProblem is null && x.device_type == TorchSharp.DeviceType.CPU && x.dtype == ScalarType.Float32;
 
     /// <summary>Runs <paramref name="body"/> over [0, count) in ranges, one per libtorch intra-op thread (so a sweep's
     /// one-thread workers do not each fan out over every core), and on this thread alone when that is one, the work is
