@@ -1,4 +1,3 @@
-using System.Reflection.Emit;
 using System.Reflection;
 
 namespace Proxies.Tests.Architecture;
@@ -51,9 +50,6 @@ public class LayeringTests
         Assert.True(upward.Count == 0, "folders that use a folder at or above their layer:\n" + string.Join("\n", upward));
     }
 
-    static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value);
-
     const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
     /// <summary>Every type a type's signatures and method bodies name (generic arguments included).</summary>
@@ -74,7 +70,7 @@ public class LayeringTests
         {
             if (m is MethodInfo mi) Add(mi.ReturnType);
             foreach (var p in m.GetParameters()) Add(p.ParameterType);
-            foreach (var member in BodyReferences(m))
+            foreach (var member in IlReferences.Of(m))
             {
                 switch (member)
                 {
@@ -85,36 +81,5 @@ public class LayeringTests
             }
         }
         return found;
-    }
-
-    static IEnumerable<MemberInfo> BodyReferences(MethodBase method)
-    {
-        var il = method.GetMethodBody()?.GetILAsByteArray();
-        if (il is null) yield break;
-        var typeArgs = method.DeclaringType?.IsGenericType == true ? method.DeclaringType.GetGenericArguments() : null;
-        var methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : null;
-        for (int at = 0; at < il.Length;)
-        {
-            short value = il[at] == 0xFE ? (short)(0xFE00 | il[at + 1]) : il[at];
-            at += il[at] == 0xFE ? 2 : 1;
-            var op = OpCodesByValue[value];
-            int size = op.OperandType switch
-            {
-                OperandType.InlineNone => 0,
-                OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-                OperandType.InlineVar => 2,
-                OperandType.InlineI8 or OperandType.InlineR => 8,
-                OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, at),
-                _ => 4,
-            };
-            if (op.OperandType is OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok)
-            {
-                MemberInfo? member = null;
-                try { member = method.Module.ResolveMember(BitConverter.ToInt32(il, at), typeArgs, methodArgs); }
-                catch (Exception e) when (e is ArgumentException or TypeLoadException or BadImageFormatException) { }
-                if (member is not null) yield return member;
-            }
-            at += size;
-        }
     }
 }

@@ -1,5 +1,5 @@
 using System.Reflection;
-using System.Reflection.Emit;
+using Proxies.Tests.Architecture;
 using Proxies.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -26,7 +26,7 @@ public class LiveScalarTests : TorchTest
             if (method.DeclaringType == typeof(LiveScalar) || method.DeclaringType == typeof(ScalarFree) || method is ConstructorInfo { IsStatic: true }
                 || method.DeclaringType == typeof(Examples))
                 continue;
-            foreach (var callee in Callees(method).Where(c => makesScalar.Contains(Key(c))))
+            foreach (var callee in IlReferences.Callees(method).Where(c => makesScalar.Contains(Key(c))))
                 offenders.Add($"{method.DeclaringType?.FullName}.{method.Name} calls {callee.DeclaringType?.Name}.{callee.Name}" +
                               $"({string.Join(", ", callee.GetParameters().Select(p => p.ParameterType.Name))})");
         }
@@ -41,8 +41,8 @@ public class LiveScalarTests : TorchTest
         // hidden alpha (a + b), each in a method made for the purpose below
         var makesScalar = ScalarMakers(typeof(Scalar).Assembly);
         foreach (var name in new[] { nameof(Examples.Converts), nameof(Examples.MultipliesByANumber), nameof(Examples.AddsTwoTensors), nameof(Examples.Squares) })
-            Assert.Contains(Callees(typeof(Examples).GetMethod(name)!), c => makesScalar.Contains(Key(c)));
-        Assert.DoesNotContain(Callees(typeof(Examples).GetMethod(nameof(Examples.Safely))!), c => makesScalar.Contains(Key(c)));
+            Assert.Contains(IlReferences.Callees(typeof(Examples).GetMethod(name)!), c => makesScalar.Contains(Key(c)));
+        Assert.DoesNotContain(IlReferences.Callees(typeof(Examples).GetMethod(nameof(Examples.Safely))!), c => makesScalar.Contains(Key(c)));
     }
 
     /// <summary>What the scan must find, and what it must let through; never run.</summary>
@@ -92,7 +92,7 @@ public class LiveScalarTests : TorchTest
     static HashSet<(Module, int)> ScalarMakers(Assembly torchSharp)
     {
         var methods = Methods(torchSharp).ToList();
-        var callees = methods.ToDictionary(m => m, m => Callees(m).ToList());
+        var callees = methods.ToDictionary(m => m, m => IlReferences.Callees(m).ToList());
         var makers = methods.Where(m => m.DeclaringType == typeof(Scalar) && (m.Name == "op_Implicit" || m.IsConstructor && !m.IsStatic)
                                         || m.DeclaringType == typeof(ScalarExtensionMethods) && (m as MethodInfo)?.ReturnType == typeof(Scalar)).ToHashSet();
         var keys = makers.Select(Key).ToHashSet();
@@ -112,40 +112,5 @@ public class LiveScalarTests : TorchTest
         catch (ReflectionTypeLoadException e) { types = e.Types.OfType<Type>().ToArray(); }   // types over optional dependencies
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
         return types.SelectMany(t => t.GetMethods(all).Cast<MethodBase>().Concat(t.GetConstructors(all)));
-    }
-
-    static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value);
-
-    /// <summary>The methods <paramref name="method"/>'s IL calls (call, callvirt, newobj, ldftn), decoded opcode by opcode.</summary>
-    static IEnumerable<MethodBase> Callees(MethodBase method)
-    {
-        byte[]? il;
-        try { il = method.GetMethodBody()?.GetILAsByteArray(); }
-        catch (Exception) { il = null; }                     // methods whose body cannot be read (native, abstract)
-        var found = new List<MethodBase>();
-        if (il is null) return found;
-        var typeArgs = method.DeclaringType is { IsGenericType: true } t ? t.GetGenericArguments() : null;
-        var methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : null;
-        for (int i = 0; i < il.Length;)
-        {
-            var op = il[i] == 0xFE ? OpCodesByValue[unchecked((short)(0xFE00 | il[i + 1]))] : OpCodesByValue[il[i]];
-            i += op.Size;
-            if (op.OperandType == OperandType.InlineMethod)
-            {
-                try { if (method.Module.ResolveMethod(BitConverter.ToInt32(il, i), typeArgs, methodArgs) is { } callee) found.Add(callee); }
-                catch (Exception) { }                        // a callee in an assembly that is not loaded: not TorchSharp's
-            }
-            i += op.OperandType switch
-            {
-                OperandType.InlineNone => 0,
-                OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-                OperandType.InlineVar => 2,
-                OperandType.InlineI8 or OperandType.InlineR => 8,
-                OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, i),
-                _ => 4,
-            };
-        }
-        return found;
     }
 }
