@@ -18,11 +18,13 @@ public static class Kernels
 
     public static (string Word, bool Fused)[] Choices { get; } = [("fused", true), ("libtorch", false)];
 
+    static readonly Runtime.EnvironmentChoice<bool> Setting = new(Variable, Choices, true);
+
     static bool? enabled;
 
     /// <summary>Whether the fused kernels run where they can (PROXIES_KERNELS until set). A misspelt PROXIES_KERNELS
     /// throws here, at the first use, saying what is allowed.</summary>
-    public static bool Enabled { get => enabled ??= FromEnvironment(); set => enabled = value; }
+    public static bool Enabled { get => enabled ??= Setting.Read(); set => enabled = value; }
 
     /// <summary>Why the fused kernels cannot run on a <paramref name="device"/> here, or null: they are CPU kernels for
     /// 256-bit vectors with fused multiply-add (AVX2 and FMA on x86-64).</summary>
@@ -46,20 +48,7 @@ public static class Kernels
 
     /// <summary>What is wrong with PROXIES_KERNELS, or null when it is unset or one of <see cref="Choices"/>; the CLI
     /// refuses to start on it.</summary>
-    public static string? EnvironmentError() => Parse(Environment.GetEnvironmentVariable(Variable)).Error;
-
-    static bool FromEnvironment()
-    {
-        var (value, error) = Parse(Environment.GetEnvironmentVariable(Variable));
-        return error is null ? value : throw new ArgumentException(error);
-    }
-
-    static (bool Value, string? Error) Parse(string? word)
-    {
-        if (string.IsNullOrEmpty(word)) return (true, null);
-        foreach (var (w, v) in Choices) if (w == word.ToLowerInvariant()) return (v, null);
-        return (true, $"{Variable}={word}: must be one of {string.Join(", ", Choices.Select(c => c.Word))}");
-    }
+    public static string? EnvironmentError() => Setting.Error();
 
     /// <summary>Whether a fused kernel can take <paramref name="x"/>: a CPU float32 tensor on a CPU with 256-bit vectors.</summary>
     public static bool Take(Tensor x) =>

@@ -23,11 +23,13 @@ public static class GemmBackends
 
     public static string Name(this GemmBackend b) => Choices.Single(c => c.Value == b).Word;
 
+    static readonly Runtime.EnvironmentChoice<GemmBackend> Setting = new(Variable, Choices, GemmBackend.Auto);
+
     static GemmBackend? requested;
 
     /// <summary>The backend asked for (PROXIES_GEMM until set); <see cref="Active"/> is the one that runs. A misspelt
     /// PROXIES_GEMM throws here, at the first use, saying what is allowed.</summary>
-    public static GemmBackend Requested { get => requested ??= FromEnvironment(); set => requested = value; }
+    public static GemmBackend Requested { get => requested ??= Setting.Read(); set => requested = value; }
 
     /// <summary>The backend that runs: OpenBLAS when asked for, or picked by auto, and it loads; else libtorch.</summary>
     public static GemmBackend Active => (Requested == GemmBackend.OpenBlas || Requested == GemmBackend.Auto && AutoPrefersOpenBlas(CpuVendor.Value))
@@ -68,18 +70,5 @@ public static class GemmBackends
 
     /// <summary>What is wrong with PROXIES_GEMM, or null when it is unset or one of <see cref="Choices"/>; the CLI refuses
     /// to start on it, and the library throws it at the first product.</summary>
-    public static string? EnvironmentError() => Parse(Environment.GetEnvironmentVariable(Variable)).Error;
-
-    static GemmBackend FromEnvironment()
-    {
-        var (value, error) = Parse(Environment.GetEnvironmentVariable(Variable));
-        return error is null ? value : throw new ArgumentException(error);
-    }
-
-    static (GemmBackend Value, string? Error) Parse(string? word)
-    {
-        if (string.IsNullOrEmpty(word)) return (GemmBackend.Auto, null);
-        foreach (var (w, v) in Choices) if (w == word.ToLowerInvariant()) return (v, null);
-        return (GemmBackend.Auto, $"{Variable}={word}: must be one of {string.Join(", ", Choices.Select(c => c.Word))}");
-    }
+    public static string? EnvironmentError() => Setting.Error();
 }
