@@ -15,8 +15,9 @@ public static class ExperimentsVerb
         int workers = cl.Int("--workers", Environment.ProcessorCount);
         if (workers < 1) throw new UsageException($"--workers {workers}: must be at least 1");
         cl.RejectUnknown("experiments");
-        double gflops = TimeEstimate.MeasureGemmGflops();
-        Console.WriteLine($"this machine: {Environment.ProcessorCount} cores, fp32 GEMM ≈ {gflops:F0} GFLOP/s; estimates assume {TimeEstimate.EfficiencyOfPeak:P0} of it over {workers} worker(s)");
+        int threads = SweepVerb.ThreadsPerWorker(workers, null);
+        double gflops = TimeEstimate.MeasureWorkerGflops(threads);
+        Console.WriteLine($"this machine: {Environment.ProcessorCount} cores, fp32 GEMM ≈ {gflops:F0} GFLOP/s on {threads} thread(s); estimates assume {TimeEstimate.EfficiencyOfPeak:P0} of it on each of {workers} worker(s)");
         Console.WriteLine($"{"experiment",-26} {"smoke",-16} {"quick",-16} {"paper",-18} description");
         foreach (var e in Catalog.All)
         {

@@ -46,7 +46,7 @@ public static class SweepVerb
         if (tasks is not null && sbatchOptions is null) throw new UsageException("--tasks N: only with --slurm (the size of the job array)");
         cl.RejectUnknown("sweep");
         var plan = Sweep.Plan(experiment, profile, shard);   // validates every config before any work
-        PrintBudget(plan, workers, settings.RepeatData);
+        PrintBudget(plan, workers, ThreadsPerWorker(workers, threads), settings.RepeatData);
         if (sbatchOptions is not null) return SubmitToSlurm(experiment, settings, plan.Count, tasks, outRoot, shard, sbatchOptions);
 
         // The workers inherit PROXIES_GEMM and PROXIES_KERNELS; --device auto is resolved as they will resolve it, so a
@@ -81,17 +81,21 @@ public static class SweepVerb
     /// program, one thread each unless told otherwise.</summary>
     internal static IRunExecutor Executor(int workers, string device, int? threads, int checkpointEvery) => workers == 1
         ? new InProcessExecutor(device, threads, checkpointEvery)
-        : new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, workers, threads ?? 1, device, checkpointEvery);
+        : new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, workers, ThreadsPerWorker(workers, threads), device, checkpointEvery);
 
-    static void PrintBudget(IReadOnlyList<TrainConfig> plan, int workers, bool repeatData)
+    /// <summary>The intra-op threads each of <paramref name="workers"/> trains with (<see cref="Executor"/>'s rule):
+    /// <paramref name="threads"/> when given, else every core for one worker and one thread for each of several.</summary>
+    internal static int ThreadsPerWorker(int workers, int? threads) => threads ?? (workers == 1 ? Environment.ProcessorCount : 1);
+
+    static void PrintBudget(IReadOnlyList<TrainConfig> plan, int workers, int threadsPerWorker, bool repeatData)
     {
         if (plan.Count == 0) return;
         foreach (var budget in DataBudget.Ensure(plan, repeatData)) Console.WriteLine($"data: {budget}");
         var largest = plan.Select(c => MemoryEstimate.Of(c, Proxies.Data.Vocabularies.KnownSize(c.Vocab))).MaxBy(m => m.Total)!;
-        double gflops = TimeEstimate.MeasureGemmGflops();
+        double gflops = TimeEstimate.MeasureWorkerGflops(threadsPerWorker);
         Console.WriteLine($"memory: the largest run needs {largest}; " +
             $"time on this machine's CPU: about {TimeEstimate.Duration(TimeEstimate.Seconds(plan, gflops, workers))} with {workers} worker(s) " +
-            $"(fp32 GEMM {gflops:F0} GFLOP/s, {TimeEstimate.EfficiencyOfPeak:P0} of it)");
+            $"(fp32 GEMM {gflops:F0} GFLOP/s on a worker's {threadsPerWorker} thread(s), {TimeEstimate.EfficiencyOfPeak:P0} of it)");
     }
 
     static int SubmitToSlurm(Experiment experiment, SweepSettings settings, int runs, int? tasks, string outRoot, Shard shard, string[] sbatchOptions)

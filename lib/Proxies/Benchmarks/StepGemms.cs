@@ -48,6 +48,9 @@ public static class StepGemms
         var all = Shapes(c).ToList();
         void OneStep()
         {
+            // Frees the read-back views with the products: a view left alive keeps its product's memory, and the next
+            // step would fault in fresh pages (GemmPeak).
+            using var stepScope = NewDisposeScope();
             Tensor? last = null;
             foreach (var shape in all)
             {
