@@ -40,21 +40,20 @@ def flops_per_step(width, depth, seq_len, batch):
 
 
 def gemm_peak(torch, dtype, sizes=(1024, 2048), repeats=5, trials=5):
-    """GemmPeak.cs: best GFLOP/s (2n³/t) over a few square products, each freed before the next. A product still held
-    when the next one is made (`c = a.matmul(b)` in a loop) makes every product fault in fresh pages, which read
-    165 GFLOP/s where the same OpenBLAS reaches 360 on 2 threads of a Zen 5 (docs/performance.md, sitting 13)."""
+    """GemmPeak.cs: best GFLOP/s (2n³/t) over a few square products, each into one preallocated output: the GEMM
+    alone. A fresh output per product (`c = a.matmul(b)` in a loop) times the allocator's page faults too: 165 GFLOP/s
+    where the same OpenBLAS reaches 360 on 2 threads of a Zen 5 (docs/performance.md, sitting 13)."""
     import time
     best = 0.0
     gen = torch.Generator().manual_seed(0)
     for n in sizes:
         a, b = torch.randn(n, n, generator=gen).to(dtype), torch.randn(n, n, generator=gen).to(dtype)
-        float(a.matmul(b)[0, 0])                                     # warm-up
+        c = torch.empty(n, n, dtype=dtype)
+        torch.matmul(a, b, out=c)                                    # warm-up
         for _ in range(trials):
             start = time.perf_counter()
             for _ in range(repeats):
-                c = a.matmul(b)
-                float(c[0, 0])
-                del c
+                torch.matmul(a, b, out=c)
             best = max(best, 2.0 * n ** 3 * repeats / (time.perf_counter() - start) / 1e9)
     return best
 

@@ -27,25 +27,34 @@ public static class GemmPeak
             using var scope = NewDisposeScope();
             var a = randn(n, n, device: device).to(dtype);
             var b = randn(n, n, device: device).to(dtype);
-            Product(a, b);                                            // warm-up: threads, caches, allocator
+            var c = empty(n, n, dtype, device);
+            Product(a, b, c);                                         // warm-up: threads, caches
+            Finish(c);
             for (int trial = 0; trial < Trials; trial++)
             {
                 var clock = Stopwatch.StartNew();
-                for (int i = 0; i < repeats; i++) Product(a, b);
+                for (int i = 0; i < repeats; i++) Product(a, b, c);
+                Finish(c);
                 best = Math.Max(best, 2.0 * n * n * n * repeats / clock.Elapsed.TotalSeconds / 1e9);
             }
         }
         return best;
     }
 
-    /// <summary>One product, read back as a scalar so that an asynchronous device has finished it, and freed at once
-    /// with every view of it. A view left to the finalizer keeps its product's memory alive, so the next product gets
-    /// fresh pages and the clock times the page faults: this measured 150 GFLOP/s at 2048² on 2 threads of a Zen 5 where
-    /// the same OpenBLAS reached 330 (docs/performance.md, sitting 13).</summary>
-    static void Product(Tensor a, Tensor b)
+    /// <summary>One product into <paramref name="c"/>, with no allocation: the GEMM alone. A fresh output per product
+    /// times the allocator's page faults as well, and how many depends on what the heap held before: 2048² products
+    /// measured 150–230 GFLOP/s that way on 2 threads of a Zen 5 where the same OpenBLAS reaches 330 (docs/performance.md,
+    /// sitting 13). The training step reuses its freed memory, so it does not pay them.</summary>
+    static void Product(Tensor a, Tensor b, Tensor c)
+    {
+        if (GemmBackends.Take(a, b)) BlasLinear.Output(a, b, c);   // a·bᵀ: the same FLOPs
+        else c.addmm_(a, b, beta: 0);                               // β = 0: c's old values are not read
+    }
+
+    /// <summary>Reads one value back, so that an asynchronous device has finished every product before the clock stops.</summary>
+    static void Finish(Tensor c)
     {
         using var scope = NewDisposeScope();
-        var c = GemmBackends.Take(a, b) ? BlasLinear.Output(a, b) : a.matmul(b);   // a·bᵀ under OpenBLAS: the same FLOPs
         c[0, 0].to(ScalarType.Float32).cpu().item<float>();
     }
 }

@@ -109,49 +109,56 @@ public static class ProgressiveSensitivity
         var pre = TokenStreams.Load(preTrain.Data!, preTrain.Vocab);
         var fine = TokenStreams.Load(plan.FineTune.Data!, plan.FineTune.Vocab);
         var snapshots = new SortedDictionary<int, WeightSnapshot>();
-        progress?.Report($"seed {seed}: pre-training {preTrain.Steps} steps on {preTrain.Data}, checkpoints at {string.Join(", ", plan.Checkpoints)}");
-        Trainer.Run(preTrain, device, afterStep: (step, model) =>
+        // The snapshots are native tensors: freed however the seed ends, a failed run or an interrupt included.
+        try
         {
-            if (plan.Checkpoints.Contains(step + 1)) snapshots[step + 1] = new WeightSnapshot(MuParamGroups.Build(model));
-        });
+            progress?.Report($"seed {seed}: pre-training {preTrain.Steps} steps on {preTrain.Data}, checkpoints at {string.Join(", ", plan.Checkpoints)}");
+            Trainer.Run(preTrain, device, afterStep: (step, model) =>
+            {
+                if (plan.Checkpoints.Contains(step + 1)) snapshots[step + 1] = new WeightSnapshot(MuParamGroups.Build(model));
+            });
 
-        var perturbations = new List<PerturbationRow>();
-        var fineTunes = new List<FineTuneRow>();
-        using var evalModel = new Transformer(preTrain.Model with { Vocab = pre.Vocab }, device);
-        var evalGroups = MuParamGroups.Build(evalModel);
-        foreach (var (step, snapshot) in snapshots)
-        {
-            snapshot.CopyInto(evalGroups);
-            double baseLoss = Trainer.EvalLoss(evalModel, pre, preTrain, device);
-            double fineBefore = Trainer.EvalLoss(evalModel, fine, plan.FineTune, device);
-            foreach (var gamma in plan.Gammas)
+            var perturbations = new List<PerturbationRow>();
+            var fineTunes = new List<FineTuneRow>();
+            using var evalModel = new Transformer(preTrain.Model with { Vocab = pre.Vocab }, device);
+            var evalGroups = MuParamGroups.Build(evalModel);
+            foreach (var (step, snapshot) in snapshots)
             {
-                var increases = new List<double>();
-                for (int draw = 0; draw < plan.NoiseSeeds; draw++)
+                snapshot.CopyInto(evalGroups);
+                double baseLoss = Trainer.EvalLoss(evalModel, pre, preTrain, device);
+                double fineBefore = Trainer.EvalLoss(evalModel, fine, plan.FineTune, device);
+                foreach (var gamma in plan.Gammas)
                 {
-                    using var generator = new Generator(NoiseSeed(seed, step, draw));
-                    Perturb(evalModel, gamma, generator);
-                    increases.Add(Trainer.EvalLoss(evalModel, pre, preTrain, device) - baseLoss);
-                    snapshot.CopyInto(evalGroups);
+                    var increases = new List<double>();
+                    for (int draw = 0; draw < plan.NoiseSeeds; draw++)
+                    {
+                        using var generator = new Generator(NoiseSeed(seed, step, draw));
+                        Perturb(evalModel, gamma, generator);
+                        increases.Add(Trainer.EvalLoss(evalModel, pre, preTrain, device) - baseLoss);
+                        snapshot.CopyInto(evalGroups);
+                    }
+                    perturbations.Add(new PerturbationRow(seed, step, plan.TokensAt(step), gamma, baseLoss, increases.Average(), Analysis.Sd(increases), increases.Count));
                 }
-                perturbations.Add(new PerturbationRow(seed, step, plan.TokensAt(step), gamma, baseLoss, increases.Average(), Analysis.Sd(increases), increases.Count));
-            }
-            progress?.Report($"seed {seed}, checkpoint {step}: loss {baseLoss:F3}; fine-tuning {plan.FineTune.Steps} steps on {plan.FineTune.Data} with seeds {string.Join(", ", plan.FineTuneSeeds)}");
-            foreach (var fineTuneSeed in plan.FineTuneSeeds)
-            {
-                double preAfter = double.NaN, fineAfter = double.NaN;
-                var fineTune = plan.FineTune with { Seed = fineTuneSeed };
-                Trainer.Run(fineTune, device, startFrom: model => snapshot.CopyInto(MuParamGroups.Build(model)), afterStep: (s, model) =>
+                progress?.Report($"seed {seed}, checkpoint {step}: loss {baseLoss:F3}; fine-tuning {plan.FineTune.Steps} steps on {plan.FineTune.Data} with seeds {string.Join(", ", plan.FineTuneSeeds)}");
+                foreach (var fineTuneSeed in plan.FineTuneSeeds)
                 {
-                    if (s != fineTune.Steps - 1) return;
-                    preAfter = Trainer.EvalLoss(model, pre, preTrain, device);
-                    fineAfter = Trainer.EvalLoss(model, fine, fineTune, device);
-                });
-                fineTunes.Add(new FineTuneRow(seed, step, plan.TokensAt(step), fineTuneSeed, baseLoss, preAfter, fineBefore, fineAfter));
+                    double preAfter = double.NaN, fineAfter = double.NaN;
+                    var fineTune = plan.FineTune with { Seed = fineTuneSeed };
+                    Trainer.Run(fineTune, device, startFrom: model => snapshot.CopyInto(MuParamGroups.Build(model)), afterStep: (s, model) =>
+                    {
+                        if (s != fineTune.Steps - 1) return;
+                        preAfter = Trainer.EvalLoss(model, pre, preTrain, device);
+                        fineAfter = Trainer.EvalLoss(model, fine, fineTune, device);
+                    });
+                    fineTunes.Add(new FineTuneRow(seed, step, plan.TokensAt(step), fineTuneSeed, baseLoss, preAfter, fineBefore, fineAfter));
+                }
             }
+            return (perturbations, fineTunes);
         }
-        foreach (var s in snapshots.Values) s.Dispose();
-        return (perturbations, fineTunes);
+        finally
+        {
+            foreach (var s in snapshots.Values) s.Dispose();
+        }
     }
 
     /// <summary>What identifies a plan's results: the two runs by their ids (which leave out fields at their defaults, so

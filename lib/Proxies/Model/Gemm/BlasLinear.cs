@@ -30,12 +30,21 @@ public sealed class BlasLinear : autograd.SingleTensorFunction<BlasLinear>
     /// <summary>y = x·Wᵀ for contiguous x (…, in) and W (out, in).</summary>
     public static Tensor Output(Tensor x, Tensor w)
     {
+        var y = empty([.. x.shape[..^1], w.shape[0]]);
+        Output(x, w, y);
+        return y;
+    }
+
+    /// <summary>x·Wᵀ written into <paramref name="y"/>, a contiguous (…, out) tensor: the product alone, with no
+    /// allocation (the GEMM peak times it so).</summary>
+    public static void Output(Tensor x, Tensor w, Tensor y)
+    {
         long inner = w.shape[1], outer = w.shape[0];
         if (x.shape[^1] != inner)
             throw new ArgumentException($"x·Wᵀ needs x's last dimension ({x.shape[^1]}) to equal W's columns ({inner})");
-        var y = empty([.. x.shape[..^1], outer]);
+        if (!y.is_contiguous() || y.numel() != x.numel() / inner * outer)
+            throw new ArgumentException($"x·Wᵀ needs a contiguous output of {x.numel() / inner} × {outer}");
         Product(false, true, (int)(x.numel() / inner), (int)outer, (int)inner, x, w, y);
-        return y;
     }
 
     /// <summary>dx = dy·W for contiguous dy (…, out) and W (out, in).</summary>
