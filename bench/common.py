@@ -39,22 +39,29 @@ def flops_per_step(width, depth, seq_len, batch):
     return 6 * weights * tokens + 12.0 * depth * tokens * seq_len * width
 
 
-def gemm_peak(torch, dtype, sizes=(1024, 2048), repeats=5, trials=5):
+def gemm_peak(torch, dtype, sizes=(1024, 2048), repeats=5, trials=5, budget_seconds=10.0):
     """GemmPeak.cs: best GFLOP/s (2n³/t) over a few square products, each into one preallocated output: the GEMM
     alone. A fresh output per product (`c = a.matmul(b)` in a loop) times the allocator's page faults too: 165 GFLOP/s
-    where the same OpenBLAS reaches 360 on 2 threads of a Zen 5 (docs/performance.md, sitting 13)."""
+    where the same OpenBLAS reaches 360 on 2 threads of a Zen 5 (docs/performance.md, sitting 13). As in GemmPeak.cs,
+    a size whose products would take more than budget_seconds at the rate so far is cut to one trial or skipped (a CPU
+    without bf16 instructions multiplies bf16 at a few GFLOP/s)."""
     import time
     best = 0.0
     gen = torch.Generator().manual_seed(0)
     for n in sizes:
+        flops = 2.0 * n ** 3
+        if best > 0 and flops * (1 + trials * repeats) / (best * 1e9) > budget_seconds:
+            break
         a, b = torch.randn(n, n, generator=gen).to(dtype), torch.randn(n, n, generator=gen).to(dtype)
         c = torch.empty(n, n, dtype=dtype)
-        torch.matmul(a, b, out=c)                                    # warm-up
-        for _ in range(trials):
+        start = time.perf_counter()
+        torch.matmul(a, b, out=c)                                    # warm-up, and a first rate for the budget
+        best = max(best, flops / (time.perf_counter() - start) / 1e9)
+        for _ in range(trials if flops * trials * repeats / (best * 1e9) <= budget_seconds else 1):
             start = time.perf_counter()
             for _ in range(repeats):
                 torch.matmul(a, b, out=c)
-            best = max(best, 2.0 * n ** 3 * repeats / (time.perf_counter() - start) / 1e9)
+            best = max(best, flops * repeats / (time.perf_counter() - start) / 1e9)
     return best
 
 

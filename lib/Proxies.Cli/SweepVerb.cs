@@ -84,8 +84,15 @@ public static class SweepVerb
         : new WorkerPoolExecutor(Self.FileName, Self.ArgumentsPrefix, workers, ThreadsPerWorker(workers, threads), device, checkpointEvery);
 
     /// <summary>The intra-op threads each of <paramref name="workers"/> trains with (<see cref="Executor"/>'s rule):
-    /// <paramref name="threads"/> when given, else every core for one worker and one thread for each of several.</summary>
-    internal static int ThreadsPerWorker(int workers, int? threads) => threads ?? (workers == 1 ? Environment.ProcessorCount : 1);
+    /// <paramref name="threads"/> when given, else libtorch's default for one worker in this process and one thread for
+    /// each of several.</summary>
+    internal static int ThreadsPerWorker(int workers, int? threads)
+    {
+        if (threads is int n) return n;
+        if (workers > 1) return 1;
+        Proxies.Runtime.TorchRuntime.Start();
+        return TorchSharp.torch.get_num_threads();
+    }
 
     static void PrintBudget(IReadOnlyList<TrainConfig> plan, int workers, int threadsPerWorker, bool repeatData)
     {

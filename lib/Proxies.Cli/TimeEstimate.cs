@@ -8,9 +8,9 @@ namespace Proxies.Cli;
 /// one worker gets on this machine.</summary>
 public static class TimeEstimate
 {
-    /// <summary>Share of one worker's GEMM peak that its training reaches, on the low side of what was measured: notebook
-    /// 01's quick sweep on 2 one-thread workers of a Zen 5 reached 0.33 / 0.41 / 0.54 of the one-thread peak at widths
-    /// 32 / 64 / 128 (docs/performance.md#why-the-code-is-as-it-is).</summary>
+    /// <summary>Share of one worker's GEMM peak that its training reaches: notebook 01's quick sweep on 2 one-thread
+    /// workers of a Zen 5 reached 0.33 / 0.41 / 0.54 of the one-thread peak at widths 32 / 64 / 128, 0.51 weighted by
+    /// cost, so the estimate errs long (docs/performance.md#why-the-code-is-as-it-is).</summary>
     public const double EfficiencyOfPeak = 0.45;
 
     /// <summary>Seconds for <paramref name="runs"/> over <paramref name="workers"/> workers, each multiplying at

@@ -51,8 +51,9 @@ public static class GemmPeak
         else c.addmm_(a, b, beta: 0);                               // β = 0: c's old values are not read
     }
 
-    /// <summary>Reads one value back, so that an asynchronous device has finished every product before the clock stops.</summary>
-    static void Finish(Tensor c)
+    /// <summary>Reads one value of <paramref name="c"/> back, so that an asynchronous device has finished every product
+    /// before the clock stops; the read's views are freed at once.</summary>
+    internal static void Finish(Tensor c)
     {
         using var scope = NewDisposeScope();
         c[0, 0].to(ScalarType.Float32).cpu().item<float>();

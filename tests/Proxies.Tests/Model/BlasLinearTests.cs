@@ -35,6 +35,21 @@ public class BlasLinearTests : TorchTest
     static void NeedOpenBlas() => Optional.Need(OpenBlas.Problem);
 
     [SkippableFact]
+    public void TheProductIntoAGivenOutputMatchesFloat64AndRefusesAnOutputItWouldOverrun()
+    {
+        NeedOpenBlas();
+        manual_seed(12);
+        var x = randn(5, 3, dtype: float64);
+        var w = randn(4, 3, dtype: float64);
+        var into = empty(5, 4).fill_(Proxies.Runtime.LiveScalar.Of(double.NaN));   // β = 0: the old values must not leak in
+        BlasLinear.Output(x.to(float32), w.to(float32), into);
+        Assert.True(into.to(float64).allclose(x.matmul(w.t()), rtol: 1e-5, atol: 1e-6));
+        // Right element count, wrong row length: rows of 5 would run past the 20 floats. Then dtype and size.
+        foreach (var wrong in new[] { empty(4, 5), empty(5, 4, dtype: float64), empty(5, 3) })
+            Assert.Throws<ArgumentException>(() => BlasLinear.Output(x.to(float32), w.to(float32), wrong));
+    }
+
+    [SkippableFact]
     public void ValuesAndBothGradientsMatchFloat64WithinLibtorchsOwnFloat32Error()
     {
         NeedOpenBlas();

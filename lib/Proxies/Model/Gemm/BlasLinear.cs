@@ -42,8 +42,10 @@ public sealed class BlasLinear : autograd.SingleTensorFunction<BlasLinear>
         long inner = w.shape[1], outer = w.shape[0];
         if (x.shape[^1] != inner)
             throw new ArgumentException($"x·Wᵀ needs x's last dimension ({x.shape[^1]}) to equal W's columns ({inner})");
-        if (!y.is_contiguous() || y.numel() != x.numel() / inner * outer)
-            throw new ArgumentException($"x·Wᵀ needs a contiguous output of {x.numel() / inner} × {outer}");
+        // The product writes rows of y.shape[^1] floats: any other shape, dtype or device would write out of bounds.
+        if (!y.is_contiguous() || y.shape[^1] != outer || y.numel() != x.numel() / inner * outer
+            || y.dtype != ScalarType.Float32 || y.device_type != TorchSharp.DeviceType.CPU)
+            throw new ArgumentException($"x·Wᵀ needs a contiguous CPU float32 output of {x.numel() / inner} rows × {outer}");
         Product(false, true, (int)(x.numel() / inner), (int)outer, (int)inner, x, w, y);
     }
 
